@@ -1,0 +1,208 @@
+using System.Numerics;
+using Backprop.MLNet.Network;
+using Backprop.MLNet.Training.Optimizers;
+
+namespace Backprop.MLNet.Training;
+
+/// <summary>
+/// The training loop: epochs of shuffled mini-batches, each a forward pass, the loss, backpropagation,
+/// L2 and one optimizer step; validation loss and early stopping after every epoch.
+/// </summary>
+internal static class NetworkTrainer
+{
+    private const int EvaluationChunkRows = 1024;
+
+    /// <summary>Trains a network on <paramref name="train"/>.</summary>
+    /// <param name="train">Training rows.</param>
+    /// <param name="validation">Rows for early stopping, or null (then <see cref="TrainingSettings.ValidationFraction"/> may hold some out).</param>
+    /// <param name="start">Weights to start from (warm start), or null for a fresh initialisation.</param>
+    /// <param name="settings">Hyper-parameters.</param>
+    /// <param name="observer">Progress callbacks, or null.</param>
+    /// <param name="cancellation">Checked before every mini-batch.</param>
+    public static TrainingResult<T> Train<T>(
+        TrainingSet<T> train, TrainingSet<T>? validation, NetworkParameters<T>? start,
+        TrainingSettings settings, TrainingObserver? observer = null, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        settings.Validate();
+        var layout = new ParameterLayout(train.Columns, settings.HiddenLayers.Select(l => l.Size).ToArray());
+        MlpActivation[] activations = settings.HiddenLayers.Select(l => l.Activation).ToArray();
+        if (validation is not null && validation.Columns != train.Columns)
+        {
+            throw new ArgumentException($"The validation data has {validation.Columns} features but the training data has {train.Columns}.", nameof(validation));
+        }
+
+        var random = new DeterministicRandom(settings.Seed);
+        NetworkParameters<T> net = start is null
+            ? WeightInitializer.Create<T>(layout, activations, random)
+            : CheckedWarmStart(start, layout);
+
+        // Rows used for training and, when held out, for validation.
+        int[] trainRows = Enumerable.Range(0, train.Rows).ToArray();
+        int[]? heldOutRows = null;
+        if (validation is null && settings.ValidationFraction > 0)
+        {
+            random.Shuffle(trainRows);
+            int held = Math.Max(1, (int)Math.Round(settings.ValidationFraction * train.Rows));
+            if (held >= train.Rows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(settings.ValidationFraction), settings.ValidationFraction, $"ValidationFraction leaves no training rows out of {train.Rows}.");
+            }
+
+            heldOutRows = trainRows[^held..];
+            trainRows = trainRows[..^held];
+            Array.Sort(heldOutRows);
+            Array.Sort(trainRows);
+        }
+
+        TrainingSet<T>? validationSet = validation ?? (heldOutRows is null ? null : train);
+        int[]? validationRows = validation is not null ? Enumerable.Range(0, validation.Rows).ToArray() : heldOutRows;
+
+        int batchSize = settings.BatchSize == 0 ? trainRows.Length : Math.Min(settings.BatchSize, trainRows.Length);
+        var ws = new Workspace<T>(layout, batchSize);
+        var batch = new BatchAssembler<T>(train, batchSize);
+        var gradient = new T[layout.Count];
+        ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(settings, layout.Count);
+        T lambda = T.CreateChecked(settings.L2Regularization);
+
+        var history = new List<MlpEpochRecord>(settings.NumberOfEpochs);
+        T[]? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, epochsWithoutImprovement = 0;
+        bool stoppedEarly = false;
+        bool earlyStopping = validationSet is not null && settings.EarlyStoppingPatience > 0;
+
+        for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
+        {
+            if (settings.Shuffle)
+            {
+                random.Shuffle(trainRows);
+            }
+
+            double lossSum = 0, weightSum = 0;
+            for (int first = 0; first < trainRows.Length; first += batchSize)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                int rows = Math.Min(batchSize, trainRows.Length - first);
+                batch.Gather(trainRows.AsSpan(first, rows));
+                if (!HasPositiveWeight(batch.Weights))
+                {
+                    continue; // A batch of zero-weight rows carries no gradient.
+                }
+
+                (T loss, T batchWeight) = Objective.LossAndGradient(net, batch.Features, batch.Labels, batch.Weights, lambda, ws, gradient, settings.MaxThreads);
+                if (!T.IsFinite(loss))
+                {
+                    throw Diverged(epoch, double.CreateChecked(loss), settings);
+                }
+
+                optimizer.Step(net.Values, gradient);
+                lossSum += double.CreateChecked(loss * batchWeight);
+                weightSum += double.CreateChecked(batchWeight);
+            }
+
+            if (!net.AllFinite())
+            {
+                throw Diverged(epoch, double.NaN, settings);
+            }
+
+            double trainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
+            double? validationLoss = validationSet is null ? null : MeanLoss(net, validationSet, validationRows!, settings.MaxThreads);
+            var record = new MlpEpochRecord(epoch, trainingLoss, validationLoss);
+            history.Add(record);
+            observer?.EpochCompleted?.Invoke(record);
+
+            if (!earlyStopping)
+            {
+                bestEpoch = epoch;
+                continue;
+            }
+
+            if (validationLoss!.Value < bestLoss)
+            {
+                bestLoss = validationLoss.Value;
+                bestEpoch = epoch;
+                epochsWithoutImprovement = 0;
+                best ??= new T[layout.Count];
+                net.Values.CopyTo(best, 0);
+            }
+            else if (++epochsWithoutImprovement >= settings.EarlyStoppingPatience)
+            {
+                stoppedEarly = epoch < settings.NumberOfEpochs;
+                observer?.Info?.Invoke($"Early stopping at epoch {epoch}: the validation loss has not improved for {settings.EarlyStoppingPatience} epochs.");
+                break;
+            }
+        }
+
+        if (best is not null && bestEpoch != history.Count)
+        {
+            best.CopyTo(net.Values, 0);
+            observer?.Info?.Invoke($"Restored the weights of epoch {bestEpoch}, the best validation loss ({bestLoss:G6}).");
+        }
+
+        return new TrainingResult<T>(net, history, bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>The example-weighted mean BCE of the network on the given rows (no L2 term).</summary>
+    public static double MeanLoss<T>(NetworkParameters<T> net, TrainingSet<T> set, int[] rows, int maxThreads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int chunk = Math.Min(EvaluationChunkRows, Math.Max(1, rows.Length));
+        var ws = new Workspace<T>(net.Layout, chunk);
+        var batch = new BatchAssembler<T>(set, chunk);
+        double lossSum = 0, weightSum = 0;
+        for (int first = 0; first < rows.Length; first += chunk)
+        {
+            int n = Math.Min(chunk, rows.Length - first);
+            batch.Gather(rows.AsSpan(first, n));
+            if (!HasPositiveWeight(batch.Weights))
+            {
+                continue;
+            }
+
+            Backpropagation.Forward(net, batch.Features, ws, maxThreads);
+            (T loss, T w) = BinaryCrossEntropy.LossAndOutputDelta<T>(ws.U3(n), batch.Labels, batch.Weights, ws.DeltaU3(n));
+            lossSum += double.CreateChecked(loss * w);
+            weightSum += double.CreateChecked(w);
+        }
+
+        return weightSum > 0 ? lossSum / weightSum : double.NaN;
+    }
+
+    private static NetworkParameters<T> CheckedWarmStart<T>(NetworkParameters<T> start, ParameterLayout layout)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!start.Layout.SameShapeAs(layout))
+        {
+            throw new ArgumentException(
+                $"The starting weights have shape {Describe(start.Layout)} but the data and HiddenLayers ask for {Describe(layout)}.", "start");
+        }
+
+        return start.Clone();
+    }
+
+    private static string Describe(ParameterLayout layout) => $"{layout.InputCount}→{string.Join("→", layout.HiddenSizes)}→1";
+
+    private static bool HasPositiveWeight<T>(ReadOnlySpan<T> weights)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (weights.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (T w in weights)
+        {
+            if (w > T.Zero)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static InvalidOperationException Diverged(int epoch, double loss, TrainingSettings settings) => new(
+        $"Training diverged at epoch {epoch}: the {(double.IsNaN(loss) ? "weights or loss" : "loss")} became {(double.IsNaN(loss) ? "NaN or infinite" : loss.ToString("G"))}. " +
+        $"Normalise the features (e.g. NormalizeMinMax or NormalizeMeanVariance) or lower LearningRate (now {settings.LearningRate:G}).");
+}

@@ -1,0 +1,34 @@
+using System.Numerics;
+
+namespace Backprop.MLNet.Training.Optimizers;
+
+/// <summary>
+/// Adam: <c>m ← β1·m + (1 − β1)·g</c>, <c>v ← β2·v + (1 − β2)·g²</c>,
+/// <c>θ ← θ − η·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)</c>.
+/// </summary>
+internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double beta2, double epsilon, int parameterCount) : ParameterOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T b1 = T.CreateChecked(beta1);
+    private readonly T b2 = T.CreateChecked(beta2);
+    private readonly T eps = T.CreateChecked(epsilon);
+    private readonly T[] m = new T[parameterCount];
+    private readonly T[] v = new T[parameterCount];
+    private int t;
+
+    /// <inheritdoc/>
+    public override void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
+    {
+        t++;
+        T etaT = T.CreateChecked(learningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t)));
+        T oneMinusB1 = T.One - b1;
+        T oneMinusB2 = T.One - b2;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradient[i];
+            m[i] = b1 * m[i] + oneMinusB1 * g;
+            v[i] = b2 * v[i] + oneMinusB2 * g * g;
+            parameters[i] -= etaT * m[i] / (T.Sqrt(v[i]) + eps);
+        }
+    }
+}
