@@ -1,0 +1,213 @@
+using Backprop.MLNet.Network;
+using Backprop.MLNet.Training;
+
+namespace Backprop.MLNet.Tests.Training;
+
+/// <summary>Determinism, early stopping, warm start, progress, cancellation and rejected inputs.</summary>
+public class TrainingBehaviourTests
+{
+    private static readonly MlpLayer[] Handout = [new MlpLayer(8, MlpActivation.Tanh), new MlpLayer(4, MlpActivation.Sigmoid)];
+
+    private static TrainingSettings Settings(int epochs = 20, int seed = 1) => new()
+    {
+        HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.01, BatchSize = 16, NumberOfEpochs = epochs, Seed = seed,
+    };
+
+    [Fact]
+    public void SameSeedGivesBitIdenticalWeights()
+    {
+        var data = SyntheticData.TwoMoons(300, 0.2, seed: 1);
+        float[] a = NetworkTrainer.Train(data, null, null, Settings()).Network.Values;
+        float[] b = NetworkTrainer.Train(data, null, null, Settings()).Network.Values;
+        float[] c = NetworkTrainer.Train(data, null, null, Settings(seed: 2)).Network.Values;
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void ThreadCountDoesNotChangeTheWeights()
+    {
+        var data = SyntheticData.LinearlySeparable(1000, 64, seed: 3);
+        var one = new TrainingSettings { HiddenLayers = [new MlpLayer(128, MlpActivation.Tanh), new MlpLayer(64, MlpActivation.Sigmoid)], BatchSize = 256, NumberOfEpochs = 2, MaxThreads = 1 };
+        var two = new TrainingSettings { HiddenLayers = one.HiddenLayers, BatchSize = 256, NumberOfEpochs = 2, MaxThreads = 2 };
+        Assert.Equal(NetworkTrainer.Train(data, null, null, one).Network.Values, NetworkTrainer.Train(data, null, null, two).Network.Values);
+    }
+
+    [Fact]
+    public void EarlyStoppingRestoresTheBestWeights()
+    {
+        var train = SyntheticData.TwoMoons(200, 0.1, seed: 2);
+        // Validation rows with flipped labels: the better the fit, the worse the validation loss.
+        var flipped = TrainingSet<float>.FromDense(train.Dense!, train.Rows, 2, train.Labels.Select(v => 1 - v).ToArray());
+        var settings = new TrainingSettings
+        {
+            HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.02, BatchSize = 32, NumberOfEpochs = 200, Seed = 1, EarlyStoppingPatience = 3,
+        };
+        var messages = new List<string>();
+        var result = NetworkTrainer.Train(train, flipped, null, settings, new TrainingObserver { Info = messages.Add });
+
+        Assert.True(result.StoppedEarly);
+        Assert.True(result.History.Count < 200);
+        Assert.Equal(result.History.Count - 3, result.BestEpoch);
+        double best = result.History.Min(h => h.ValidationLoss!.Value);
+        Assert.Equal(best, result.History[result.BestEpoch - 1].ValidationLoss);
+        double restored = NetworkTrainer.MeanLoss(result.Network, flipped, Enumerable.Range(0, flipped.Rows).ToArray());
+        Assert.Equal(best, restored, 12);
+        Assert.Contains(messages, m => m.Contains("Early stopping"));
+        Assert.Contains(messages, m => m.Contains($"epoch {result.BestEpoch}"));
+    }
+
+    [Fact]
+    public void ValidationFractionHoldsOutRowsAndRecordsTheirLoss()
+    {
+        var data = SyntheticData.TwoMoons(200, 0.2, seed: 2);
+        var settings = new TrainingSettings { HiddenLayers = Handout, NumberOfEpochs = 5, ValidationFraction = 0.25, EarlyStoppingPatience = 0 };
+        var result = NetworkTrainer.Train(data, null, null, settings);
+        Assert.All(result.History, h => Assert.True(h.ValidationLoss is > 0));
+        Assert.Equal(5, result.History.Count);
+    }
+
+    [Fact]
+    public void WarmStartContinuesFromTheGivenWeights()
+    {
+        // Full-batch SGD without shuffling has no hidden state: 10 epochs = 5 epochs, then 5 more from those weights.
+        var data = SyntheticData.TwoMoons(100, 0.2, seed: 3);
+        TrainingSettings Sgd(int epochs) => new()
+        {
+            HiddenLayers = Handout, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.3, BatchSize = 0, Shuffle = false, NumberOfEpochs = epochs, Seed = 8,
+        };
+        var ten = NetworkTrainer.Train(data, null, null, Sgd(10)).Network;
+        var five = NetworkTrainer.Train(data, null, null, Sgd(5)).Network;
+        var fivePlusFive = NetworkTrainer.Train(data, null, five, Sgd(5)).Network;
+        Assert.Equal(ten.Values, fivePlusFive.Values);
+        Assert.NotEqual(ten.Values, five.Values);
+    }
+
+    [Fact]
+    public void WarmStartWithTheWrongShapeIsRejected()
+    {
+        var data = SyntheticData.TwoMoons(50, 0.2, seed: 3);
+        var wrong = new NetworkParameters<float>(new ParameterLayout(3, [8, 4]), [MlpActivation.Tanh, MlpActivation.Sigmoid]);
+        var e = Assert.Throws<ArgumentException>(() => NetworkTrainer.Train(data, null, wrong, Settings()));
+        Assert.Contains("3→8→4→1", e.Message);
+        Assert.Contains("2→8→4→1", e.Message);
+    }
+
+    [Fact]
+    public void ReportsEveryEpochAndHonoursCancellation()
+    {
+        var data = SyntheticData.TwoMoons(100, 0.2, seed: 3);
+        var seen = new List<MlpEpochRecord>();
+        NetworkTrainer.Train(data, null, null, Settings(epochs: 7), new TrainingObserver { EpochCompleted = seen.Add });
+        Assert.Equal(Enumerable.Range(1, 7), seen.Select(r => r.Epoch));
+
+        using var cts = new CancellationTokenSource();
+        var observer = new TrainingObserver { EpochCompleted = r => { if (r.Epoch == 2) cts.Cancel(); } };
+        Assert.ThrowsAny<OperationCanceledException>(() => NetworkTrainer.Train(data, null, null, Settings(epochs: 50), observer, cts.Token));
+    }
+
+    [Fact]
+    public void DivergenceStopsWithAnErrorThatSaysWhatToDo()
+    {
+        float[] x = Enumerable.Range(0, 40).Select(i => (float)(i * 1000)).ToArray();
+        float[] y = Enumerable.Range(0, 20).Select(i => (float)(i % 2)).ToArray();
+        var data = TrainingSet<float>.FromDense(x, 20, 2, y);
+        var settings = new TrainingSettings
+        {
+            HiddenLayers = [new MlpLayer(4, MlpActivation.Identity), new MlpLayer(4, MlpActivation.Identity)],
+            Optimizer = MlpOptimizer.Sgd, LearningRate = 1e6, BatchSize = 0, NumberOfEpochs = 100,
+        };
+        var e = Assert.Throws<InvalidOperationException>(() => NetworkTrainer.Train(data, null, null, settings));
+        Assert.Contains("diverged", e.Message);
+        Assert.Contains("LearningRate", e.Message);
+        Assert.Contains("Normalise", e.Message);
+    }
+
+    private static readonly Dictionary<string, TrainingSettings> Invalid = new()
+    {
+        ["NumberOfEpochs"] = new TrainingSettings { NumberOfEpochs = 0 },
+        ["LearningRate"] = new TrainingSettings { LearningRate = -0.1 },
+        ["LearningRate/NaN"] = new TrainingSettings { LearningRate = double.NaN },
+        ["HiddenLayers"] = new TrainingSettings { HiddenLayers = [] },
+        ["BatchSize"] = new TrainingSettings { BatchSize = -1 },
+        ["Momentum"] = new TrainingSettings { Momentum = 1.5 },
+        ["L2Regularization"] = new TrainingSettings { L2Regularization = -1 },
+        ["ValidationFraction"] = new TrainingSettings { ValidationFraction = 1 },
+        ["EarlyStoppingPatience"] = new TrainingSettings { EarlyStoppingPatience = -2 },
+        ["Beta2"] = new TrainingSettings { Beta2 = 1 },
+        ["MaxThreads"] = new TrainingSettings { MaxThreads = 0 },
+    };
+
+    public static TheoryData<string> InvalidSettings => new(Invalid.Keys);
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public void InvalidHyperParametersAreRejectedByName(string key)
+    {
+        var data = SyntheticData.Xor();
+        var e = Assert.ThrowsAny<ArgumentException>(() => NetworkTrainer.Train(data, null, null, Invalid[key]));
+        Assert.Equal(key.Split('/')[0], e.ParamName);
+    }
+
+    [Fact]
+    public void InvalidLayerSizeIsRejected()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MlpLayer(0, MlpActivation.Tanh));
+        Assert.Equal("size", e.ParamName);
+    }
+
+    [Fact]
+    public void NaNFeatureIsRejectedWithItsRow()
+    {
+        float[] x = [0, 1, 2, float.NaN];
+        var e = Assert.Throws<ArgumentException>(() => TrainingSet<float>.FromDense(x, 2, 2, [0, 1]));
+        Assert.Contains("row 1", e.Message);
+        Assert.Contains("NaN", e.Message);
+    }
+
+    [Fact]
+    public void BadLabelsAndWeightsAndEmptyDataAreRejected()
+    {
+        Assert.Contains("0 or 1", Assert.Throws<ArgumentException>(() => TrainingSet<float>.FromDense([0, 1], 2, 1, [0, 2])).Message);
+        Assert.Contains("weight", Assert.Throws<ArgumentException>(() => TrainingSet<float>.FromDense([0, 1], 2, 1, [0, 1], [1, -1])).Message);
+        Assert.Contains("no rows", Assert.Throws<ArgumentException>(() => TrainingSet<float>.FromDense([], 0, 1, [])).Message);
+    }
+
+    [Fact]
+    public void SparseAndDenseTrainingAgree()
+    {
+        var dense = SyntheticData.LinearlySeparable(64, 6, seed: 4);
+        float[] x = (float[])dense.Dense!.Clone();
+        for (int i = 0; i < x.Length; i += 3)
+        {
+            x[i] = 0; // make it genuinely sparse
+        }
+
+        var denseSet = TrainingSet<float>.FromDense(x, 64, 6, dense.Labels);
+        var values = new List<float>();
+        var indices = new List<int>();
+        var starts = new List<int> { 0 };
+        for (int i = 0; i < 64; i++)
+        {
+            for (int j = 0; j < 6; j++)
+            {
+                if (x[i * 6 + j] != 0)
+                {
+                    values.Add(x[i * 6 + j]);
+                    indices.Add(j);
+                }
+            }
+
+            starts.Add(values.Count);
+        }
+
+        var sparseSet = TrainingSet<float>.FromSparse(values.ToArray(), indices.ToArray(), starts.ToArray(), 6, dense.Labels);
+        float[] a = NetworkTrainer.Train(denseSet, null, null, Settings(epochs: 5)).Network.Values;
+        float[] b = NetworkTrainer.Train(sparseSet, null, null, Settings(epochs: 5)).Network.Values;
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4f * (1 + Math.Abs(a[i])), $"parameter {i}: dense {a[i]} sparse {b[i]}");
+        }
+    }
+}
