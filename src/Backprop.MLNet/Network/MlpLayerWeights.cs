@@ -29,23 +29,26 @@ public sealed class MlpLayerWeights
             throw new ArgumentException("Layer weights and bias must be finite (no NaN or infinity).", nameof(weights));
         }
 
-        Weights = weights.Clone();
-        Bias = bias.Clone();
+        this.weights = weights.Clone();
+        this.bias = bias.Clone();
         Activation = activation;
     }
 
-    /// <summary>The weight matrix <c>W</c>, inputs × outputs (a copy owned by this layer).</summary>
-    public Matrix<float> Weights { get; }
+    private readonly Matrix<float> weights;
+    private readonly Vector<float> bias;
 
-    /// <summary>The bias vector <c>b</c> (length outputs).</summary>
-    public Vector<float> Bias { get; }
+    /// <summary>The weight matrix <c>W</c>, inputs × outputs (a fresh copy on every call).</summary>
+    public Matrix<float> Weights => weights.Clone();
+
+    /// <summary>The bias vector <c>b</c>, length outputs (a fresh copy on every call).</summary>
+    public Vector<float> Bias => bias.Clone();
 
     /// <summary>The layer's activation.</summary>
     public MlpActivation Activation { get; }
 
     /// <summary>Number of inputs (rows of <see cref="Weights"/>).</summary>
-    public int InputCount => Weights.RowCount;
+    public int InputCount => weights.RowCount;
 
     /// <summary>Number of units (columns of <see cref="Weights"/>).</summary>
-    public int OutputCount => Weights.ColumnCount;
+    public int OutputCount => weights.ColumnCount;
 }

@@ -58,7 +58,8 @@ internal sealed class TrainingSet<T>
             throw new ArgumentOutOfRangeException(nameof(columns), columns, "The data needs at least one feature column.");
         }
 
-        if (features.LongLength != (long)rows * columns)
+        // The array may be longer (spare capacity left by a reader that grew it); only rows×columns are used.
+        if (features.LongLength < (long)rows * columns)
         {
             throw new ArgumentException($"Expected {rows}×{columns} = {(long)rows * columns} feature values, got {features.LongLength}.", nameof(features));
         }
@@ -74,9 +75,9 @@ internal sealed class TrainingSet<T>
             throw new ArgumentOutOfRangeException(nameof(columns), columns, "The data needs at least one feature column.");
         }
 
-        if (rowStarts.Length == 0 || rowStarts[0] != 0 || rowStarts[^1] != values.Length || indices.Length != values.Length)
+        if (rowStarts.Length == 0 || rowStarts[0] != 0 || rowStarts[^1] > values.Length || indices.Length < rowStarts[^1])
         {
-            throw new ArgumentException("Inconsistent compressed-row arrays: rowStarts must start at 0 and end at values.Length, with one index per value.", nameof(rowStarts));
+            throw new ArgumentException("Inconsistent compressed-row arrays: rowStarts must start at 0 and end within values, with one index per value.", nameof(rowStarts));
         }
 
         return new TrainingSet<T>(rowStarts.Length - 1, columns, null, values, indices, rowStarts, labels, weights);
@@ -116,7 +117,8 @@ internal sealed class TrainingSet<T>
         }
 
         T[] features = Dense ?? Values!;
-        for (long p = 0; p < features.LongLength; p++)
+        long used = Dense is not null ? (long)Rows * Columns : RowStarts![^1];
+        for (long p = 0; p < used; p++)
         {
             if (!T.IsFinite(features[p]))
             {
@@ -127,7 +129,7 @@ internal sealed class TrainingSet<T>
 
         if (Indices is not null)
         {
-            foreach (int index in Indices)
+            foreach (int index in Indices.AsSpan(0, RowStarts![^1]))
             {
                 if ((uint)index >= (uint)Columns)
                 {

@@ -4,7 +4,7 @@ namespace Backprop.MLNet.Training;
 /// Hyper-parameters of the training core, named as in <c>BackpropMlpTrainer.Options</c> so that a
 /// rejected value names the option the user set.
 /// </summary>
-internal sealed class TrainingSettings
+internal sealed record TrainingSettings
 {
     /// <summary>Hidden layers, first to last (the handout's: tanh then sigmoid).</summary>
     public IReadOnlyList<MlpLayer> HiddenLayers { get; init; } = [new MlpLayer(16, MlpActivation.Tanh), new MlpLayer(8, MlpActivation.Sigmoid)];

@@ -1,0 +1,134 @@
+using Backprop.MLNet.Network;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// What <see cref="BackpropMlpTrainer"/> learned: the handout's weights
+/// <c>W1, b1, W2, b2, …, U, c</c> as MathNet matrices and vectors, and the per-epoch loss history.
+/// </summary>
+/// <remarks>
+/// The logit is <c>u3 = h_last·U + c</c> with <c>h = act(h_previous·W + b)</c> layer by layer from
+/// <c>h_0 = x</c>; the probability is <c>σ(u3)</c>. Instances are immutable: properties return copies.
+/// </remarks>
+public sealed class BackpropMlpModelParameters
+{
+    private readonly MlpLayerWeights[] hiddenLayers;
+
+    /// <summary>
+    /// Builds a network from explicit weights (teaching, or a warm start for
+    /// <see cref="BackpropMlpTrainer.Fit(Microsoft.ML.IDataView, BackpropMlpModelParameters)"/>).
+    /// </summary>
+    /// <param name="hiddenLayers">The hidden layers, first to last: <c>(W1, b1, tanh), (W2, b2, σ), …</c>.</param>
+    /// <param name="outputWeights"><c>U</c>, one weight per unit of the last hidden layer.</param>
+    /// <param name="outputBias"><c>c</c>.</param>
+    /// <exception cref="ArgumentException">The layers' shapes do not chain (a layer's inputs must equal the previous layer's outputs), or <c>U</c> has the wrong length.</exception>
+    public BackpropMlpModelParameters(IEnumerable<MlpLayerWeights> hiddenLayers, Vector<float> outputWeights, float outputBias)
+        : this(ToNetwork(hiddenLayers, outputWeights, outputBias), [])
+    {
+    }
+
+    /// <summary>Wraps trained flat parameters (not copied) and their history.</summary>
+    internal BackpropMlpModelParameters(NetworkParameters<float> network, IReadOnlyList<MlpEpochRecord> history)
+    {
+        Network = network;
+        History = history.ToArray();
+        hiddenLayers = new MlpLayerWeights[network.Layout.LayerCount];
+        for (int l = 0; l < hiddenLayers.Length; l++)
+        {
+            int inputs = network.Layout.LayerInputCount(l), outputs = network.Layout.HiddenSizes[l];
+            hiddenLayers[l] = new MlpLayerWeights(
+                Matrix<float>.Build.DenseOfRowMajor(inputs, outputs, network.W(l).ToArray()),
+                Vector<float>.Build.DenseOfArray(network.b(l).ToArray()),
+                network.Activations[l]);
+        }
+    }
+
+    /// <summary>The hidden layers, first to last.</summary>
+    public IReadOnlyList<MlpLayerWeights> HiddenLayers => hiddenLayers;
+
+    /// <summary>The output weights <c>U</c> (a copy).</summary>
+    public Vector<float> OutputWeights => Vector<float>.Build.DenseOfArray(Network.U.ToArray());
+
+    /// <summary>The output bias <c>c</c>.</summary>
+    public float OutputBias => Network.c;
+
+    /// <summary>Number of input features the network expects.</summary>
+    public int InputCount => Network.Layout.InputCount;
+
+    /// <summary>One record per training epoch (empty for weights given by hand).</summary>
+    public IReadOnlyList<MlpEpochRecord> History { get; }
+
+    /// <summary>The flat parameters used by scoring and training.</summary>
+    internal NetworkParameters<float> Network { get; }
+
+    /// <summary>The logit <c>u3</c> for one example (slow path, for inspection; pipelines score in blocks).</summary>
+    /// <param name="features">The <see cref="InputCount"/> feature values.</param>
+    public float PredictLogit(ReadOnlySpan<float> features)
+    {
+        if (features.Length != InputCount)
+        {
+            throw new ArgumentException($"The network expects {InputCount} features, got {features.Length}.", nameof(features));
+        }
+
+        var ws = new Workspace<float>(Network.Layout, 1);
+        Backpropagation.Forward(Network, InputBatch<float>.FromDense(features, 1, InputCount), ws);
+        return ws.U3(1)[0];
+    }
+
+    /// <summary>The probability <c>ŷ = σ(u3)</c> for one example.</summary>
+    /// <param name="features">The <see cref="InputCount"/> feature values.</param>
+    public float PredictProbability(ReadOnlySpan<float> features) => BinaryCrossEntropy.Sigmoid(PredictLogit(features));
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"BackpropMlp {InputCount}→{string.Join("→", hiddenLayers.Select(l => $"{l.OutputCount} {l.Activation}"))}→1 sigmoid";
+
+    private static NetworkParameters<float> ToNetwork(IEnumerable<MlpLayerWeights> hiddenLayers, Vector<float> outputWeights, float outputBias)
+    {
+        ArgumentNullException.ThrowIfNull(hiddenLayers);
+        ArgumentNullException.ThrowIfNull(outputWeights);
+        MlpLayerWeights[] layers = hiddenLayers.ToArray();
+        if (layers.Length == 0)
+        {
+            throw new ArgumentException("At least one hidden layer is needed.", nameof(hiddenLayers));
+        }
+
+        for (int l = 0; l < layers.Length; l++)
+        {
+            if (layers[l] is null)
+            {
+                throw new ArgumentException($"Hidden layer {l} is null.", nameof(hiddenLayers));
+            }
+
+            if (l > 0 && layers[l].InputCount != layers[l - 1].OutputCount)
+            {
+                throw new ArgumentException(
+                    $"Hidden layer {l} has {layers[l].InputCount} inputs (weight rows) but layer {l - 1} has {layers[l - 1].OutputCount} outputs; they must match.",
+                    nameof(hiddenLayers));
+            }
+        }
+
+        if (outputWeights.Count != layers[^1].OutputCount)
+        {
+            throw new ArgumentException($"U has {outputWeights.Count} entries but the last hidden layer has {layers[^1].OutputCount} units.", nameof(outputWeights));
+        }
+
+        if (!float.IsFinite(outputBias) || outputWeights.Enumerate().Any(v => !float.IsFinite(v)))
+        {
+            throw new ArgumentException("U and c must be finite.", nameof(outputWeights));
+        }
+
+        var layout = new ParameterLayout(layers[0].InputCount, layers.Select(l => l.OutputCount).ToArray());
+        var net = new NetworkParameters<float>(layout, layers.Select(l => l.Activation).ToArray());
+        for (int l = 0; l < layers.Length; l++)
+        {
+            layers[l].Weights.ToRowMajorArray().CopyTo(net.W(l));
+            layers[l].Bias.ToArray().CopyTo(net.b(l));
+        }
+
+        outputWeights.ToArray().CopyTo(net.U);
+        net.c = outputBias;
+        return net;
+    }
+}

@@ -1,0 +1,188 @@
+using Backprop.MLNet.MLNet.Data;
+using Backprop.MLNet.MLNet.Internals;
+using Backprop.MLNet.MLNet.Scoring;
+using Backprop.MLNet.Network;
+using Backprop.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+
+namespace Backprop.MLNet;
+
+/// <summary>
+/// The ML.NET estimator that trains the handout's multilayer perceptron by backpropagation. Create it
+/// with <c>mlContext.BinaryClassification.Trainers.BackpropMlp(...)</c>.
+/// </summary>
+/// <remarks>
+/// Input: a Boolean label, a known-size <c>Vector&lt;Single&gt;</c> feature column (dense or sparse) and
+/// an optional Single weight column. Output columns: <c>Score</c> (the logit u3), <c>Probability</c>
+/// (σ(u3)) and <c>PredictedLabel</c> (Score &gt; 0). Rows with NaN features or invalid weights are skipped
+/// during training and counted in the log.
+/// </remarks>
+public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPredictionTransformer, BackpropMlpModelParameters>
+{
+    internal const string LoadName = "BackpropMlp";
+
+    private readonly IHost host;
+    private readonly Options options;
+
+    internal BackpropMlpTrainer(IHostEnvironment environment, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        host = environment.Register(LoadName);
+        this.options = options;
+        ToSettings(seed: 0); // validates every option now, naming the bad one
+        Info = MlNetInternals.CreateTrainerInfo(normalization: true, calibration: false, caching: false, supportValid: true, supportIncrementalTrain: true, supportTest: false);
+    }
+
+    /// <summary>What ML.NET needs to know about this trainer: it wants normalised features and supports validation data and warm starts.</summary>
+    public TrainerInfo Info { get; }
+
+    /// <summary>Trains on <paramref name="input"/>.</summary>
+    public BackpropMlpPredictionTransformer Fit(IDataView input) => Fit(input, validationData: null, startingWeights: null);
+
+    /// <summary>Trains on <paramref name="trainData"/>, early-stopping on <paramref name="validationData"/>.</summary>
+    public BackpropMlpPredictionTransformer Fit(IDataView trainData, IDataView validationData) => Fit(trainData, validationData, startingWeights: null);
+
+    /// <summary>Continues training from given weights (a warm start; also reproduces a hand-computed step).</summary>
+    public BackpropMlpPredictionTransformer Fit(IDataView trainData, BackpropMlpModelParameters startingWeights) => Fit(trainData, validationData: null, startingWeights);
+
+    /// <summary>Trains with optional validation data and optional starting weights.</summary>
+    /// <param name="trainData">Training rows.</param>
+    /// <param name="validationData">Rows for early stopping, or null.</param>
+    /// <param name="startingWeights">Weights to start from, or null for a fresh Glorot/He initialisation. Their activations override the options' layers.</param>
+    public BackpropMlpPredictionTransformer Fit(IDataView trainData, IDataView? validationData, BackpropMlpModelParameters? startingWeights)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        int seed = options.Seed ?? host.Rand.Next();
+        TrainingSettings settings = ToSettings(seed);
+        if (startingWeights is not null)
+        {
+            // The starting network defines the architecture.
+            settings = settings with { HiddenLayers = startingWeights.HiddenLayers.Select(l => new MlpLayer(l.OutputCount, l.Activation)).ToArray() };
+        }
+
+        using IChannel channel = host.Start("Training");
+        Action throwIfCanceled = () =>
+        {
+            if (MlNetInternals.IsCanceled(host))
+            {
+                throw new OperationCanceledException("Training was canceled through MLContext.CancelExecution().");
+            }
+        };
+
+        TrainingDataReader.Result train = TrainingDataReader.Read(trainData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "training");
+        Report(channel, train, "training");
+        TrainingSet<float>? validation = null;
+        if (validationData is not null)
+        {
+            TrainingDataReader.Result read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation");
+            Report(channel, read, "validation");
+            validation = read.Set;
+        }
+
+        MlNetInternals.Send(channel, ChannelMessageKind.Info,
+            $"Training BackpropMlp {train.Set.Columns}→{string.Join("→", settings.HiddenLayers)}→1 sigmoid on {train.Set.Rows} rows " +
+            $"({(train.Set.IsSparse ? "sparse" : "dense")}), {settings.Optimizer}, learning rate {settings.LearningRate:G}, " +
+            $"batch {(settings.BatchSize == 0 ? "full" : settings.BatchSize)}, {settings.NumberOfEpochs} epochs, seed {seed}.");
+
+        var observer = new TrainingObserver
+        {
+            EpochCompleted = record =>
+            {
+                MlNetInternals.Send(channel, ChannelMessageKind.Trace,
+                    $"Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" + (record.ValidationLoss is double v ? $", validation loss {v:G6}" : ""));
+                options.Progress?.Report(record);
+            },
+            Info = message => MlNetInternals.Send(channel, ChannelMessageKind.Info, message),
+        };
+
+        using var cancellation = new CancellationTokenSource();
+        using var watcher = new Timer(_ =>
+        {
+            if (MlNetInternals.IsCanceled(host))
+            {
+                cancellation.Cancel();
+            }
+        }, null, 50, 50);
+
+        TrainingResult<float> result;
+        try
+        {
+            result = NetworkTrainer.Train(train.Set, validation, startingWeights?.Network, settings, observer, cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Training was canceled through MLContext.CancelExecution().");
+        }
+
+        MlNetInternals.Send(channel, ChannelMessageKind.Info,
+            $"Finished training after {result.History.Count} epochs; kept the weights of epoch {result.BestEpoch}; final training loss {result.History[^1].TrainingLoss:G6}.");
+        var model = new BackpropMlpModelParameters(result.Network, result.History);
+        return new BackpropMlpPredictionTransformer(host, model, trainData.Schema, options.FeatureColumnName);
+    }
+
+    /// <summary>Checks the input columns and describes the output: the input plus Score, Probability and PredictedLabel.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type (ML.NET's wording).</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ColumnChecks.CheckTrainingShape(inputSchema, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (SchemaShape.Column column in ScoreSchema.OutputShapeColumns())
+        {
+            columns[column.Name] = column;
+        }
+
+        return new SchemaShape(columns.Values);
+    }
+
+    private TrainingSettings ToSettings(int seed)
+    {
+        var settings = new TrainingSettings
+        {
+            HiddenLayers = options.HiddenLayers.ToArray(),
+            Optimizer = options.Optimizer,
+            LearningRate = options.LearningRate,
+            Momentum = options.Momentum,
+            Nesterov = options.Nesterov,
+            Beta1 = options.Beta1,
+            Beta2 = options.Beta2,
+            Epsilon = options.Epsilon,
+            L2Regularization = options.L2Regularization,
+            BatchSize = options.BatchSize,
+            NumberOfEpochs = options.NumberOfEpochs,
+            Shuffle = options.Shuffle,
+            Seed = seed,
+            ValidationFraction = options.ValidationFraction,
+            EarlyStoppingPatience = options.EarlyStoppingPatience,
+            MaxThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
+        };
+        if (string.IsNullOrWhiteSpace(options.LabelColumnName))
+        {
+            throw new ArgumentException("LabelColumnName must name a column.", nameof(Options.LabelColumnName));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.FeatureColumnName))
+        {
+            throw new ArgumentException("FeatureColumnName must name a column.", nameof(Options.FeatureColumnName));
+        }
+
+        if (options.NumberOfThreads is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), options.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for all cores).");
+        }
+
+        settings.Validate();
+        return settings;
+    }
+
+    private static void Report(IChannel channel, TrainingDataReader.Result read, string role)
+    {
+        if (read.RowsSkipped > 0)
+        {
+            MlNetInternals.Send(channel, ChannelMessageKind.Warning,
+                $"Skipped {read.RowsSkipped} of {read.RowsRead} {role} rows with NaN/infinite features or invalid weights.");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Backprop.MLNet.Network;
+using Backprop.MLNet.Training;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.MLNet.Data;
+
+/// <summary>
+/// Collects feature rows as a cursor delivers them (<see cref="VBuffer{T}"/>, dense or sparse): dense
+/// when the first row is dense, compressed rows when it is sparse (dense rows are then stored without
+/// their zeros), so sparse features are never densified. Used for the whole training set and, cleared
+/// between blocks, for scoring blocks of rows.
+/// </summary>
+internal sealed class FeatureRowBuffer(int columns, long? rowCountHint = null)
+{
+    private GrowableArray<float>? dense;
+    private GrowableArray<float>? values;
+    private GrowableArray<int>? indices;
+    private GrowableArray<int>? rowStarts;
+
+    /// <summary>Rows appended since creation or the last <see cref="Clear"/>.</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>Forgets the rows but keeps the buffers (and the dense/sparse choice of the first row).</summary>
+    public void Clear()
+    {
+        Rows = 0;
+        dense?.Truncate(0);
+        values?.Truncate(0);
+        indices?.Truncate(0);
+        rowStarts?.Truncate(1);
+    }
+
+    /// <summary>Appends one row of exactly <c>columns</c> logical values.</summary>
+    public void Append(in VBuffer<float> row)
+    {
+        if (dense is null && values is null)
+        {
+            if (row.IsDense)
+            {
+                dense = new GrowableArray<float>(rowCountHint * columns);
+            }
+            else
+            {
+                values = new GrowableArray<float>(null);
+                indices = new GrowableArray<int>(null);
+                rowStarts = new GrowableArray<int>(rowCountHint + 1);
+                rowStarts.Add(0);
+            }
+        }
+
+        Rows++;
+        ReadOnlySpan<float> rowValues = row.GetValues();
+        if (dense is not null)
+        {
+            Span<float> target = dense.AddDefault(columns);
+            if (row.IsDense)
+            {
+                rowValues.CopyTo(target);
+                return;
+            }
+
+            ReadOnlySpan<int> rowIndices = row.GetIndices();
+            for (int k = 0; k < rowValues.Length; k++)
+            {
+                target[rowIndices[k]] = rowValues[k];
+            }
+
+            return;
+        }
+
+        if (row.IsDense)
+        {
+            for (int j = 0; j < rowValues.Length; j++)
+            {
+                if (rowValues[j] != 0)
+                {
+                    values!.Add(rowValues[j]);
+                    indices!.Add(j);
+                }
+            }
+        }
+        else
+        {
+            values!.AddRange(rowValues);
+            indices!.AddRange(row.GetIndices());
+        }
+
+        rowStarts!.Add(values!.Count);
+    }
+
+    /// <summary>The rows as a batch for the network (valid until the next append or clear).</summary>
+    public InputBatch<float> AsBatch() => dense is not null || Rows == 0
+        ? InputBatch<float>.FromDense(dense is null ? default : dense.Buffer.AsSpan(0, Rows * columns), Rows, columns)
+        : InputBatch<float>.FromSparse(values!.Buffer.AsSpan(0, values.Count), indices!.Buffer.AsSpan(0, indices.Count), rowStarts!.Buffer.AsSpan(0, Rows + 1), columns);
+
+    /// <summary>The rows as a training set; a sparse matrix more than half full becomes dense (smaller and faster).</summary>
+    public TrainingSet<float> ToTrainingSet(float[] labels, float[]? weights)
+    {
+        if (dense is not null)
+        {
+            return TrainingSet<float>.FromDense(dense.Buffer, Rows, columns, labels, weights);
+        }
+
+        int nonZeros = values!.Count;
+        if (nonZeros > 0.5 * Rows * (double)columns && (long)Rows * columns <= Array.MaxLength)
+        {
+            float[] full = new float[Rows * columns];
+            for (int i = 0; i < Rows; i++)
+            {
+                for (int p = rowStarts!.Buffer[i]; p < rowStarts.Buffer[i + 1]; p++)
+                {
+                    full[i * columns + indices!.Buffer[p]] = values.Buffer[p];
+                }
+            }
+
+            return TrainingSet<float>.FromDense(full, Rows, columns, labels, weights);
+        }
+
+        return TrainingSet<float>.FromSparse(values.Buffer, indices!.Buffer, rowStarts!.Buffer.AsSpan(0, Rows + 1).ToArray(), columns, labels, weights);
+    }
+}

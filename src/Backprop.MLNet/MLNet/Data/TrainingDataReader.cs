@@ -1,0 +1,107 @@
+using Backprop.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.MLNet.Data;
+
+/// <summary>
+/// Reads an <see cref="IDataView"/> once into a <see cref="TrainingSet{T}"/>: dense rows into one
+/// row-major array, sparse rows (text, one-hot) into compressed rows, never densifying them. Rows with
+/// a NaN or infinite feature, or a NaN, infinite or negative weight, are skipped and counted, as
+/// ML.NET's own trainers do.
+/// </summary>
+internal static class TrainingDataReader
+{
+    /// <summary>What was read.</summary>
+    /// <param name="Set">The usable rows.</param>
+    /// <param name="RowsRead">Rows the cursor produced.</param>
+    /// <param name="RowsSkipped">Rows dropped for missing or invalid values.</param>
+    public sealed record Result(TrainingSet<float> Set, long RowsRead, long RowsSkipped);
+
+    /// <summary>Reads label, features and optional weight columns.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="labelColumn">Boolean label column.</param>
+    /// <param name="featureColumn">Known-size Single vector column.</param>
+    /// <param name="weightColumn">Single weight column, or null.</param>
+    /// <param name="throwIfCanceled">Called every few thousand rows.</param>
+    /// <param name="role">"training" or "validation", for messages.</param>
+    public static Result Read(IDataView data, string labelColumn, string featureColumn, string? weightColumn, Action throwIfCanceled, string role)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        DataViewSchema schema = data.Schema;
+        int featureIndex = ColumnChecks.CheckFeatureColumn(schema, featureColumn, expectedSize: null);
+        int labelIndex = ColumnChecks.CheckLabelColumn(schema, labelColumn);
+        int? weightIndex = weightColumn is null ? null : ColumnChecks.CheckWeightColumn(schema, weightColumn);
+        int d = ((VectorDataViewType)schema[featureIndex].Type).Size;
+
+        var columns = new List<DataViewSchema.Column> { schema[featureIndex], schema[labelIndex] };
+        if (weightIndex is int w)
+        {
+            columns.Add(schema[w]);
+        }
+
+        using DataViewRowCursor cursor = data.GetRowCursor(columns);
+        ValueGetter<VBuffer<float>> getFeatures = cursor.GetGetter<VBuffer<float>>(schema[featureIndex]);
+        ValueGetter<bool> getLabel = cursor.GetGetter<bool>(schema[labelIndex]);
+        ValueGetter<float>? getWeight = weightIndex is int wi ? cursor.GetGetter<float>(schema[wi]) : null;
+
+        long? rowCountHint = data.GetRowCount();
+        var features = new FeatureRowBuffer(d, rowCountHint);
+        var labels = new GrowableArray<float>(rowCountHint);
+        GrowableArray<float>? weights = getWeight is null ? null : new GrowableArray<float>(rowCountHint);
+        VBuffer<float> row = default;
+        bool label = false;
+        float weight = 1;
+        long read = 0, skipped = 0;
+        while (cursor.MoveNext())
+        {
+            if ((++read & 4095) == 0)
+            {
+                throwIfCanceled();
+            }
+
+            getFeatures(ref row);
+            getLabel(ref label);
+            getWeight?.Invoke(ref weight);
+            if (!AllFinite(row.GetValues()) || (getWeight is not null && !(float.IsFinite(weight) && weight >= 0)))
+            {
+                skipped++;
+                continue;
+            }
+
+            features.Append(row);
+            labels.Add(label ? 1f : 0f);
+            weights?.Add(weight);
+        }
+
+        if (read == 0)
+        {
+            throw new InvalidOperationException($"The {role} data has no rows.");
+        }
+
+        if (labels.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"No usable {role} rows: all {read} rows had a NaN or infinite value in feature column '{featureColumn}'" +
+                (weightColumn is null ? "" : $" or an invalid value in weight column '{weightColumn}'") +
+                ". Impute or filter missing values first (e.g. ReplaceMissingValues).");
+        }
+
+        int rows = labels.Count;
+        TrainingSet<float> set = features.ToTrainingSet(labels.Buffer.AsSpan(0, rows).ToArray(), weights?.Buffer.AsSpan(0, rows).ToArray());
+        return new Result(set, read, skipped);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+using Backprop.MLNet.MLNet.Data;
+using Backprop.MLNet.Network;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.MLNet.Scoring;
+
+/// <summary>
+/// Computes logits for blocks of rows with the network's batched forward pass (matrix products instead
+/// of one row at a time). One instance per cursor: it owns its buffers, so cursors can run on
+/// different threads.
+/// </summary>
+internal sealed class BlockScorer
+{
+    /// <summary>Rows per block.</summary>
+    public const int BlockRows = 256;
+
+    private readonly NetworkParameters<float> network;
+    private readonly FeatureRowBuffer rows;
+    private readonly Workspace<float> workspace;
+    private readonly bool[] rowHasNaN;
+
+    /// <summary>Creates a scorer with its own buffers.</summary>
+    public BlockScorer(NetworkParameters<float> network, int blockRows = BlockRows)
+    {
+        this.network = network;
+        rows = new FeatureRowBuffer(network.Layout.InputCount, blockRows);
+        workspace = new Workspace<float>(network.Layout, blockRows);
+        rowHasNaN = new bool[blockRows];
+        Capacity = blockRows;
+    }
+
+    /// <summary>Largest block.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Rows in the current block.</summary>
+    public int Count => rows.Rows;
+
+    /// <summary>Starts a new block.</summary>
+    public void Clear() => rows.Clear();
+
+    /// <summary>Adds a row to the block. A row with a NaN or infinite value scores NaN.</summary>
+    public void Append(in VBuffer<float> features)
+    {
+        bool bad = false;
+        foreach (float v in features.GetValues())
+        {
+            bad |= !float.IsFinite(v);
+        }
+
+        rowHasNaN[rows.Rows] = bad;
+        rows.Append(features);
+    }
+
+    /// <summary>Computes the logits <c>u3</c> of the block's rows into <paramref name="logits"/>.</summary>
+    public void ComputeLogits(Span<float> logits)
+    {
+        int n = rows.Rows;
+        if (n == 0)
+        {
+            return;
+        }
+
+        Backpropagation.Forward(network, rows.AsBatch(), workspace);
+        workspace.U3(n).CopyTo(logits);
+        for (int i = 0; i < n; i++)
+        {
+            if (rowHasNaN[i])
+            {
+                logits[i] = float.NaN;
+            }
+        }
+    }
+}

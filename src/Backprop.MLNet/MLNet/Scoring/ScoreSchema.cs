@@ -1,0 +1,86 @@
+using Backprop.MLNet.MLNet.Internals;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.MLNet.Scoring;
+
+/// <summary>
+/// The three columns a binary classifier adds — <c>Score</c> (logit), <c>Probability</c> and
+/// <c>PredictedLabel</c> — with the annotations ML.NET's own binary scorer puts on them.
+/// </summary>
+internal static class ScoreSchema
+{
+    /// <summary>Name of the logit column.</summary>
+    public const string Score = "Score";
+
+    /// <summary>Name of the σ(logit) column.</summary>
+    public const string Probability = "Probability";
+
+    /// <summary>Name of the Score &gt; 0 column.</summary>
+    public const string PredictedLabel = "PredictedLabel";
+
+    private const string ScoreColumnSetId = "ScoreColumnSetId";
+    private const string ScoreColumnKind = "ScoreColumnKind";
+    private const string ScoreValueKind = "ScoreValueKind";
+    private const string IsNormalized = "IsNormalized";
+    private const string BinaryClassification = "BinaryClassification";
+
+    private static readonly KeyDataViewType SetIdType = new(typeof(uint), int.MaxValue);
+
+    /// <summary>The input columns followed by the three score columns.</summary>
+    public static DataViewSchema Extend(DataViewSchema input)
+    {
+        uint setId = NextScoreColumnSetId(input);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input);
+        builder.AddColumn(Score, NumberDataViewType.Single, Annotations(setId, Score, normalized: false));
+        builder.AddColumn(Probability, NumberDataViewType.Single, Annotations(setId, Probability, normalized: true));
+        builder.AddColumn(PredictedLabel, BooleanDataViewType.Instance, Annotations(setId, PredictedLabel, normalized: false));
+        return builder.ToSchema();
+    }
+
+    /// <summary>The three score columns as an estimator's output shape.</summary>
+    public static IEnumerable<SchemaShape.Column> OutputShapeColumns()
+    {
+        SchemaShape.Column setId = MlNetInternals.CreateSchemaColumn(ScoreColumnSetId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true);
+        SchemaShape.Column kind = MlNetInternals.CreateSchemaColumn(ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
+        SchemaShape.Column valueKind = MlNetInternals.CreateSchemaColumn(ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
+        SchemaShape.Column normalized = MlNetInternals.CreateSchemaColumn(IsNormalized, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, isKey: false);
+        var plain = new SchemaShape([setId, kind, valueKind]);
+        yield return MlNetInternals.CreateSchemaColumn(Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, plain);
+        yield return MlNetInternals.CreateSchemaColumn(Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, new SchemaShape([setId, kind, valueKind, normalized]));
+        yield return MlNetInternals.CreateSchemaColumn(PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false, plain);
+    }
+
+    /// <summary>1 + the highest score-column-set id already in the input (ML.NET numbers each scorer's columns this way).</summary>
+    private static uint NextScoreColumnSetId(DataViewSchema input)
+    {
+        uint max = 0;
+        foreach (DataViewSchema.Column column in input)
+        {
+            DataViewSchema.Column? annotation = column.Annotations.Schema.GetColumnOrNull(ScoreColumnSetId);
+            if (annotation is { } a && a.Type is KeyDataViewType { RawType: var raw } && raw == typeof(uint))
+            {
+                uint id = 0;
+                column.Annotations.GetValue(ScoreColumnSetId, ref id);
+                max = Math.Max(max, id);
+            }
+        }
+
+        return max + 1;
+    }
+
+    private static DataViewSchema.Annotations Annotations(uint setId, string valueKind, bool normalized)
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        builder.Add(ScoreColumnSetId, SetIdType, (ref uint value) => value = setId);
+        builder.Add(ScoreColumnKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = BinaryClassification.AsMemory());
+        builder.Add(ScoreValueKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = valueKind.AsMemory());
+        if (normalized)
+        {
+            builder.Add(IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
+        }
+
+        return builder.ToAnnotations();
+    }
+}
