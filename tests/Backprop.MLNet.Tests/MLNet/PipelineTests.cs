@@ -1,0 +1,223 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Backprop.MLNet.Tests.MLNet;
+
+/// <summary>BackpropMlp inside ML.NET's machinery: cross-validation, PFI, prediction engines, annotations, logging.</summary>
+public class PipelineTests
+{
+    public sealed class CancerRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(9)]
+        public float[] Features { get; set; } = [];
+    }
+
+    public sealed class Prediction
+    {
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+
+        public bool PredictedLabel { get; set; }
+    }
+
+    private static EstimatorChain<BackpropMlpPredictionTransformer> Pipeline(MLContext ml, int epochs = 30) =>
+        ml.Transforms.NormalizeMinMax("Features")
+            .Append(ml.BinaryClassification.Trainers.BackpropMlp(hiddenLayerSizes: [16, 8], numberOfEpochs: epochs, learningRate: 0.01f));
+
+    [Fact]
+    public void CrossValidateRunsEveryFold()
+    {
+        var ml = new MLContext(seed: 1);
+        var results = ml.BinaryClassification.CrossValidate(DataSets.BreastCancer(ml), Pipeline(ml), numberOfFolds: 5);
+        Assert.Equal(5, results.Count);
+        Assert.All(results, r => Assert.True(r.Metrics.AreaUnderRocCurve > 0.95, $"fold AUC {r.Metrics.AreaUnderRocCurve} acc {r.Metrics.Accuracy} logloss {r.Metrics.LogLoss}"));
+        Assert.All(results, r => Assert.IsType<BackpropMlpPredictionTransformer>(((TransformerChain<BackpropMlpPredictionTransformer>)r.Model).LastTransformer));
+    }
+
+    [Fact]
+    public void PermutationFeatureImportanceRanksFeatures()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = DataSets.BreastCancer(ml);
+        var model = Pipeline(ml).Fit(data);
+        var last = model.LastTransformer;
+        IDataView featurized = model.Take(model.Count() - 1).Aggregate(data, (d, t) => t.Transform(d));
+        var pfi = ml.BinaryClassification.PermutationFeatureImportance(last, featurized, permutationCount: 1);
+        Assert.Equal(9, pfi.Length);
+        // Permuting an informative feature must hurt the AUC somewhere; nothing may improve it a lot.
+        Assert.Contains(pfi, p => p.AreaUnderRocCurve.Mean < -0.001);
+        Assert.All(pfi, p => Assert.True(p.AreaUnderRocCurve.Mean < 0.02));
+    }
+
+    [Fact]
+    public void PredictionEngineAgreesWithTransform()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = DataSets.BreastCancer(ml);
+        var model = Pipeline(ml).Fit(data);
+        var rows = ml.Data.CreateEnumerable<CancerRow>(data, reuseRowObject: false).Where(r => r.Features.All(float.IsFinite)).Take(300).ToList();
+        var batch = ml.Data.CreateEnumerable<Prediction>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
+        var engine = ml.Model.CreatePredictionEngine<CancerRow, Prediction>(model);
+        Assert.Equal(300, batch.Count);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Prediction single = engine.Predict(rows[i]);
+            Assert.True(Math.Abs(batch[i].Score - single.Score) <= 1e-5f * (1 + Math.Abs(single.Score)), $"row {i}: block score {batch[i].Score:R}, single-row score {single.Score:R}");
+            Assert.True(Math.Abs(batch[i].Probability - single.Probability) <= 1e-6f, $"row {i}: block probability {batch[i].Probability:R}, single-row {single.Probability:R}");
+            Assert.Equal(batch[i].PredictedLabel, single.PredictedLabel);
+            Assert.Equal(single.Score > 0, single.PredictedLabel);
+            Assert.True(Math.Abs(1 / (1 + Math.Exp(-single.Score)) - single.Probability) <= 1e-6);
+        }
+    }
+
+    [Fact]
+    public void TransformIsLazyAndStreamsInBlocks()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = DataSets.BreastCancer(ml);
+        var model = Pipeline(ml, epochs: 5).Fit(data);
+        IDataView scored = model.Transform(data);
+        // Reading only the label never computes a score; reading scores twice gives the same values.
+        Assert.Equal(699, scored.GetColumn<bool>("Label").Count());
+        float[] first = scored.GetColumn<float>("Score").ToArray();
+        float[] second = scored.GetColumn<float>("Score").ToArray();
+        Assert.Equal(first, second);
+        Assert.Equal(16, first.Count(float.IsNaN)); // rows with a missing feature score NaN, not silently a number
+
+        // A shuffled cursor (row-by-row path) gives the same score for the same row.
+        var idGetterScores = new Dictionary<DataViewRowId, float>();
+        using (var cursor = scored.GetRowCursor(scored.Schema, new Random(3)))
+        {
+            var id = cursor.GetIdGetter();
+            var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+            DataViewRowId rowId = default;
+            float s = 0;
+            while (cursor.MoveNext())
+            {
+                id(ref rowId);
+                score(ref s);
+                idGetterScores[rowId] = s;
+            }
+        }
+
+        using (var cursor = scored.GetRowCursor(scored.Schema))
+        {
+            var id = cursor.GetIdGetter();
+            var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+            DataViewRowId rowId = default;
+            float s = 0;
+            while (cursor.MoveNext())
+            {
+                id(ref rowId);
+                score(ref s);
+                Assert.True(float.IsNaN(s) ? float.IsNaN(idGetterScores[rowId]) : Math.Abs(idGetterScores[rowId] - s) <= 1e-5f * (1 + Math.Abs(s)), $"row {rowId}: shuffled {idGetterScores[rowId]:R}, in order {s:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ParallelCursorsScoreIndependently()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = DataSets.BreastCancer(ml);
+        var model = Pipeline(ml, epochs: 5).Fit(data);
+        IDataView scored = model.Transform(data);
+        float[] expected = scored.GetColumn<float>("Probability").ToArray();
+        var results = new float[4][];
+        Parallel.For(0, 4, i => results[i] = scored.GetColumn<float>("Probability").ToArray());
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void ScoreColumnsCarryTheBinaryScorerAnnotations()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = DataSets.BreastCancer(ml);
+        var model = Pipeline(ml, epochs: 2).Fit(data);
+        DataViewSchema schema = model.Transform(data).Schema;
+        foreach ((string column, string kind) in new[] { ("Score", "Score"), ("Probability", "Probability"), ("PredictedLabel", "PredictedLabel") })
+        {
+            var annotations = schema[column].Annotations;
+            ReadOnlyMemory<char> value = default;
+            annotations.GetValue("ScoreColumnKind", ref value);
+            Assert.Equal("BinaryClassification", value.ToString());
+            annotations.GetValue("ScoreValueKind", ref value);
+            Assert.Equal(kind, value.ToString());
+            uint setId = 0;
+            annotations.GetValue("ScoreColumnSetId", ref setId);
+            Assert.Equal(1u, setId);
+        }
+
+        bool normalized = false;
+        schema["Probability"].Annotations.GetValue("IsNormalized", ref normalized);
+        Assert.True(normalized);
+        Assert.Equal(NumberDataViewType.Single, schema["Score"].Type);
+        Assert.Equal(BooleanDataViewType.Instance, schema["PredictedLabel"].Type);
+
+        // A calibrator can be chained after it, reading those annotations.
+        var calibrated = Pipeline(ml, epochs: 2).Append(ml.BinaryClassification.Calibrators.Platt()).Fit(data);
+        var metrics = ml.BinaryClassification.Evaluate(calibrated.Transform(data));
+        Assert.True(metrics.AreaUnderRocCurve > 0.9);
+    }
+
+    [Fact]
+    public void SameSeedGivesIdenticalModels()
+    {
+        float[] Train(int seed)
+        {
+            var ml = new MLContext(seed: seed);
+            var model = Pipeline(ml, epochs: 5).Fit(DataSets.BreastCancer(ml)).LastTransformer;
+            return model.Model.HiddenLayers[0].Weights.ToRowMajorArray().Concat(model.Model.OutputWeights).ToArray();
+        }
+
+        Assert.Equal(Train(5), Train(5));
+        Assert.NotEqual(Train(5), Train(6));
+    }
+
+    [Fact]
+    public void LogsThroughTheContextAndHonoursCancellation()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.RawMessage); };
+        var data = ml.Transforms.NormalizeMinMax("Features").Fit(DataSets.BreastCancer(ml)).Transform(DataSets.BreastCancer(ml));
+        ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 3).Fit(data);
+        Assert.Contains(messages, m => m.StartsWith("Training BackpropMlp 9→32 Tanh→16 Sigmoid→1"));
+        Assert.Contains(messages, m => m.StartsWith("Epoch 3: training loss"));
+        Assert.Contains(messages, m => m.StartsWith("Finished training after 3 epochs"));
+        Assert.Contains(messages, m => m.Contains("Skipped 16 of 699 training rows"));
+
+        var cancelled = new MLContext(seed: 1);
+        var trainer = cancelled.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options
+        {
+            NumberOfEpochs = 100000, Progress = new SynchronousProgress(r => { if (r.Epoch == 3) CancelExecution(cancelled); }),
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data));
+    }
+
+    [Fact]
+    public void ValidationDataDrivesEarlyStoppingAndHistory()
+    {
+        var ml = new MLContext(seed: 1);
+        var split = ml.Data.TrainTestSplit(ml.Transforms.NormalizeMinMax("Features").Fit(DataSets.BreastCancer(ml)).Transform(DataSets.BreastCancer(ml)), 0.3, seed: 2);
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { NumberOfEpochs = 400, LearningRate = 0.05f, EarlyStoppingPatience = 5 });
+        var fitted = trainer.Fit(split.TrainSet, split.TestSet);
+        var history = fitted.Model.History;
+        Assert.True(history.Count < 400, "early stopping should end a 400-epoch run");
+        Assert.All(history, h => Assert.NotNull(h.ValidationLoss));
+    }
+
+    /// <summary>MLContext.CancelExecution is internal in ML.NET 5 (AutoML uses it); reach it as AutoML would.</summary>
+    private static void CancelExecution(MLContext ml) =>
+        typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(ml, null);
+
+    /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post asynchronously).</summary>
+    private sealed class SynchronousProgress(Action<MlpEpochRecord> handler) : IProgress<MlpEpochRecord>
+    {
+        public void Report(MlpEpochRecord value) => handler(value);
+    }
+}
