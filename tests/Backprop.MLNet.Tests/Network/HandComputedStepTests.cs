@@ -26,6 +26,61 @@ public class HandComputedStepTests
     [Fact]
     public void SinglePrecisionMatchesScalarLoops() => Check<float>(1e-6);
 
+    [Fact]
+    public void PublicTraceShowsTheSameValues()
+    {
+        Scalar expected = Scalar.Compute();
+        var M = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build;
+        var V = MathNet.Numerics.LinearAlgebra.Vector<float>.Build;
+        var network = new BackpropMlpModelParameters(
+            [new MlpLayerWeights(M.DenseOfArray(ToFloat(W1)), V.DenseOfArray(B1.Select(v => (float)v).ToArray()), MlpActivation.Tanh),
+             new MlpLayerWeights(M.DenseOfArray(ToFloat(W2)), V.DenseOfArray(B2.Select(v => (float)v).ToArray()), MlpActivation.Sigmoid)],
+            V.DenseOfArray(U.Select(v => (float)v).ToArray()), (float)C);
+        BackpropTrace trace = BackpropTrace.Compute(network, M.DenseOfArray(ToFloat(X)), V.DenseOfArray(Y.Select(v => (float)v).ToArray()));
+        for (int i = 0; i < 3; i++)
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                Near(expected.H1[i, k], trace.H[0][i, k], 1e-6, $"h1[{i},{k}]");
+                Near(Math.Tanh(trace.U[0][i, k]), trace.H[0][i, k], 1e-6, $"tanh(u1[{i},{k}])");
+                Near(expected.H2[i, k], trace.H[1][i, k], 1e-6, $"h2[{i},{k}]");
+            }
+
+            Near(expected.U3[i], trace.U3[i], 1e-6, $"u3[{i}]");
+            Near(1 / (1 + Math.Exp(-expected.U3[i])), trace.YHat[i], 1e-6, $"ŷ[{i}]");
+        }
+
+        Near(expected.Loss, trace.Loss, 1e-6, "L");
+        for (int a = 0; a < 2; a++)
+        {
+            for (int b = 0; b < 2; b++)
+            {
+                Near(expected.DW1[a, b], trace.WeightGradients[0][a, b], 1e-6, $"∂W1[{a},{b}]");
+                Near(expected.DW2[a, b], trace.WeightGradients[1][a, b], 1e-6, $"∂W2[{a},{b}]");
+            }
+
+            Near(expected.DB1[a], trace.BiasGradients[0][a], 1e-6, $"∂b1[{a}]");
+            Near(expected.DB2[a], trace.BiasGradients[1][a], 1e-6, $"∂b2[{a}]");
+            Near(expected.DU[a], trace.OutputWeightGradient[a], 1e-6, $"∂U[{a}]");
+        }
+
+        Near(expected.DC, trace.OutputBiasGradient, 1e-6, "∂c");
+    }
+
+    private static float[,] ToFloat(double[,] m)
+    {
+        var r = new float[m.GetLength(0), m.GetLength(1)];
+        for (int i = 0; i < m.GetLength(0); i++)
+        {
+            for (int j = 0; j < m.GetLength(1); j++)
+            {
+                r[i, j] = (float)m[i, j];
+            }
+        }
+
+        return r;
+    }
+
     private static void Check<T>(double tolerance)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
