@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.MLNet.Numerics;
 
@@ -12,6 +13,12 @@ namespace Backprop.MLNet.Numerics;
 /// </remarks>
 internal static class Gemm
 {
+    /// <summary>
+    /// Smallest m·n·k (multiply-adds) worth sharing among threads: below it, handing a slice to a worker
+    /// costs more than it saves.
+    /// </summary>
+    public const long ParallelThreshold = 1_000_000;
+
     /// <summary>Computes <c>C (m×n, leading dimension ldc) = [C +] op(A)·op(B)</c>.</summary>
     /// <param name="transA">Whether A is stored transposed (then A is k×m, lda ≥ m).</param>
     /// <param name="transB">Whether B is stored transposed (then B is n×k, ldb ≥ k).</param>
@@ -32,7 +39,104 @@ internal static class Gemm
         Span<T> c, int ldc, bool accumulate, int maxThreads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Reference(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        CheckOperand(nameof(a), a.Length, transA == Transpose.No ? m : k, transA == Transpose.No ? k : m, lda);
+        CheckOperand(nameof(b), b.Length, transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, ldb);
+        CheckOperand(nameof(c), c.Length, m, n, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            // An empty sum: C = 0, or C unchanged when accumulating.
+            if (!accumulate)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    c.Slice(i * ldc, n).Clear();
+                }
+            }
+
+            return;
+        }
+
+        if (m == 1 || n == 1)
+        {
+            GemmVectorProducts.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+        else if (typeof(T) == typeof(float) && GemmMicroKernel.IsSupported)
+        {
+            MultiplySingle(
+                transA, transB, m, n, k,
+                MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb,
+                MemoryMarshal.Cast<T, float>(c), ldc, accumulate, maxThreads);
+        }
+        else
+        {
+            GemmPortable.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+    }
+
+    /// <summary>The packed AVX2/FMA path, shared among threads when the product is large enough to pay for it.</summary>
+    private static unsafe void MultiplySingle(
+        Transpose transA, Transpose transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate, int maxThreads)
+    {
+        fixed (float* aPointer = a)
+        fixed (float* bPointer = b)
+        fixed (float* cPointer = c)
+        {
+            var operands = new GemmOperands(transA, transB, m, n, k, aPointer, lda, bPointer, ldb, cPointer, ldc, accumulate);
+            int parts = Math.Min(maxThreads, GemmThreading.AvailableThreads);
+            if (parts < 2 || (long)m * n * k < ParallelThreshold)
+            {
+                GemmBlocked.Multiply(operands);
+                return;
+            }
+
+            // Each slice packs all of the operand that is not split, so split the dimension that duplicates
+            // the smaller packing (rows of C duplicate op(B), k×n; columns duplicate op(A), m×k).
+            int rowTiles = (m + GemmMicroKernel.Rows - 1) / GemmMicroKernel.Rows;
+            int columnTiles = (n + GemmMicroKernel.Columns - 1) / GemmMicroKernel.Columns;
+            bool splitRows = n <= m ? rowTiles >= parts || rowTiles >= columnTiles : columnTiles < parts && rowTiles > columnTiles;
+            parts = Math.Min(parts, splitRows ? rowTiles : columnTiles);
+            if (parts < 2)
+            {
+                GemmBlocked.Multiply(operands);
+                return;
+            }
+
+            GemmThreading.MultiplyInParallel(
+                operands, parts, splitRows, splitRows ? GemmMicroKernel.Rows : GemmMicroKernel.Columns);
+        }
+    }
+
+    /// <summary>
+    /// Throws unless a rows×cols operand with row stride <paramref name="stride"/> fits in <paramref name="length"/> elements.
+    /// </summary>
+    private static void CheckOperand(string name, int length, int rows, int cols, int stride)
+    {
+        if (rows < 0 || cols < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, "Matrix dimensions must not be negative.");
+        }
+
+        if (rows == 0 || cols == 0)
+        {
+            return;
+        }
+
+        if (stride < cols)
+        {
+            throw new ArgumentOutOfRangeException(name, $"The leading dimension {stride} is smaller than the row width {cols}.");
+        }
+
+        if ((long)(rows - 1) * stride + cols > length)
+        {
+            throw new ArgumentException($"A {rows}×{cols} matrix with leading dimension {stride} needs more than the {length} elements given.", name);
+        }
     }
 
     /// <summary>The textbook triple loop: the oracle the fast kernels are tested against.</summary>

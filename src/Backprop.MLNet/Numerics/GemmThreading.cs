@@ -1,0 +1,227 @@
+using System.Diagnostics;
+
+namespace Backprop.MLNet.Numerics;
+
+/// <summary>
+/// Shares one single-precision product among the caller and a few persistent worker threads, each computing
+/// its own slice of C (a range of rows or of columns) with <see cref="GemmBlocked"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Workers spin for a short while after each job, so the back-to-back products of a training step reach a
+/// worker that is already awake (a few hundred nanoseconds instead of the microseconds of waking a sleeping
+/// thread), then block on a semaphore.
+/// </para>
+/// <para>
+/// One product uses the workers at a time; a caller that finds them busy (another thread's product) computes
+/// its product alone, which gives the same bits since slices never change the arithmetic.
+/// </para>
+/// </remarks>
+internal static class GemmThreading
+{
+    /// <summary>How long an idle worker keeps spinning before it blocks.</summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
+    private static readonly Lazy<Worker[]> Workers = new(CreateWorkers, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>1 while some caller owns the workers.</summary>
+    private static int busy;
+
+    /// <summary>Number of threads (caller included) that a product may use on this machine.</summary>
+    public static int AvailableThreads => Environment.ProcessorCount;
+
+    /// <summary>
+    /// Computes <paramref name="operands"/> split into <paramref name="parts"/> slices along rows
+    /// (<paramref name="splitRows"/>) or columns, each a multiple of <paramref name="granularity"/> except the last.
+    /// </summary>
+    /// <param name="operands">The whole product.</param>
+    /// <param name="parts">Number of slices, 2 ≤ parts ≤ <see cref="AvailableThreads"/>.</param>
+    /// <param name="splitRows">True to split the rows of C, false to split its columns.</param>
+    /// <param name="granularity">Slice boundaries fall on multiples of this (the micro-tile size).</param>
+    public static void MultiplyInParallel(in GemmOperands operands, int parts, bool splitRows, int granularity)
+    {
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            GemmBlocked.Multiply(operands);
+            return;
+        }
+
+        try
+        {
+            Worker[] workers = Workers.Value;
+            parts = Math.Min(parts, workers.Length + 1);
+            int extent = splitRows ? operands.M : operands.N;
+            int tiles = (extent + granularity - 1) / granularity;
+
+            // Part 0 is the caller's; parts 1.. are offered to workers 0...
+            for (int part = 1; part < parts; part++)
+            {
+                workers[part - 1].Offer(Slice(operands, part, parts, tiles, granularity, extent, splitRows));
+            }
+
+            GemmBlocked.Multiply(Slice(operands, 0, parts, tiles, granularity, extent, splitRows));
+
+            // A worker that has not started yet (asleep, or its core busy with another process) loses its slice
+            // to the caller, so a missing core costs parallelism, never a wait.
+            for (int part = 1; part < parts; part++)
+            {
+                workers[part - 1].TakeBackOrWait();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>Slice <paramref name="part"/> of <paramref name="parts"/>: a near-equal share of whole tiles.</summary>
+    private static GemmOperands Slice(in GemmOperands operands, int part, int parts, int tiles, int granularity, int extent, bool splitRows)
+    {
+        int firstTile = (int)((long)tiles * part / parts);
+        int endTile = (int)((long)tiles * (part + 1) / parts);
+        int start = firstTile * granularity;
+        int end = Math.Min(endTile * granularity, extent);
+        return splitRows ? operands.SliceRows(start, end - start) : operands.SliceColumns(start, end - start);
+    }
+
+    private static Worker[] CreateWorkers()
+    {
+        var workers = new Worker[Math.Max(0, AvailableThreads - 1)];
+        for (int i = 0; i < workers.Length; i++)
+        {
+            workers[i] = new Worker(i);
+        }
+
+        return workers;
+    }
+
+    /// <summary>
+    /// A background thread that runs offered slices. Offers are numbered; a slice is run by whoever first
+    /// moves <see cref="claimed"/> up to its number — the worker, or the caller taking it back.
+    /// </summary>
+    private sealed class Worker
+    {
+        private readonly SemaphoreSlim wakeUp = new(0);
+        private GemmOperands job;
+        private Exception? failure;
+
+        /// <summary>Number of the latest offer (written by the caller only).</summary>
+        private long offered;
+
+        /// <summary>Number of the latest offer someone has taken on.</summary>
+        private long claimed;
+
+        /// <summary>Number of the latest offer the worker has finished.</summary>
+        private long finished;
+
+        /// <summary>1 while the worker is (about to be) blocked on <see cref="wakeUp"/>.</summary>
+        private int sleeping;
+
+        /// <summary>Starts the worker's thread.</summary>
+        public Worker(int index)
+        {
+            var thread = new Thread(Run)
+            {
+                IsBackground = true,
+                Name = $"Gemm worker {index}",
+            };
+            thread.Start();
+        }
+
+        /// <summary>Offers a slice; the previous offer must have been settled by <see cref="TakeBackOrWait"/>.</summary>
+        public void Offer(in GemmOperands slice)
+        {
+            job = slice;
+            failure = null;
+            Volatile.Write(ref offered, offered + 1);
+            if (Interlocked.Exchange(ref sleeping, 0) == 1)
+            {
+                wakeUp.Release();
+            }
+        }
+
+        /// <summary>Runs the offered slice on the calling thread if the worker has not claimed it, else waits for it.</summary>
+        public void TakeBackOrWait()
+        {
+            long number = offered;
+            if (Interlocked.CompareExchange(ref claimed, number, number - 1) == number - 1)
+            {
+                GemmBlocked.Multiply(job);
+                return;
+            }
+
+            // The worker is computing it now and should end about when the caller did.
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref finished) != number)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            if (failure is not null)
+            {
+                throw new AggregateException("A GEMM worker failed.", failure);
+            }
+        }
+
+        private void Run()
+        {
+            long seen = 0;
+            while (true)
+            {
+                seen = WaitForOfferAfter(seen);
+                if (Interlocked.CompareExchange(ref claimed, seen, seen - 1) != seen - 1)
+                {
+                    continue; // taken back by the caller
+                }
+
+                try
+                {
+                    GemmBlocked.Multiply(job);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+
+                Volatile.Write(ref finished, seen);
+            }
+        }
+
+        /// <summary>Waits until an offer newer than <paramref name="seen"/> exists and returns its number.</summary>
+        private long WaitForOfferAfter(long seen)
+        {
+            long spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
+            while (true)
+            {
+                long latest = Volatile.Read(ref offered);
+                if (latest != seen)
+                {
+                    return latest;
+                }
+
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    // Yielding rather than pure spinning leaves the core to any other runnable thread.
+                    Thread.Yield();
+                    continue;
+                }
+
+                // Announce the sleep, then look once more: an offer made in between either sees the flag (and
+                // releases the semaphore) or is seen here (and then the flag must be taken back).
+                Interlocked.Exchange(ref sleeping, 1); // a full fence: the read below cannot move above it
+                if (Volatile.Read(ref offered) != seen)
+                {
+                    if (Interlocked.Exchange(ref sleeping, 0) == 0)
+                    {
+                        wakeUp.Wait(); // the caller took the flag and releases: consume that release
+                    }
+
+                    continue;
+                }
+
+                wakeUp.Wait();
+                spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
+            }
+        }
+    }
+}
