@@ -14,15 +14,11 @@ namespace Backprop.MLNet;
 /// </summary>
 public sealed class BackpropMlpPredictionTransformer : ISingleFeaturePredictionTransformer<BackpropMlpModelParameters>
 {
-    private readonly IHostEnvironment environment;
-
-    internal BackpropMlpPredictionTransformer(IHostEnvironment environment, BackpropMlpModelParameters model, DataViewSchema trainingSchema, string featureColumnName)
+    internal BackpropMlpPredictionTransformer(BackpropMlpModelParameters model, string featureColumnName)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
-        this.environment = environment;
         Model = model;
-        TrainingSchema = trainingSchema;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputCount);
     }
@@ -38,12 +34,6 @@ public sealed class BackpropMlpPredictionTransformer : ISingleFeaturePredictionT
 
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
-
-    /// <summary>The schema of the data the model was trained on (for saving it with the model).</summary>
-    internal DataViewSchema TrainingSchema { get; }
-
-    /// <summary>The environment the transformer was created in.</summary>
-    internal IHostEnvironment Environment => environment;
 
     /// <summary>The input schema plus Score, Probability and PredictedLabel.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a Single vector of the model's size.</exception>
@@ -71,4 +61,10 @@ public sealed class BackpropMlpPredictionTransformer : ISingleFeaturePredictionT
 
     /// <summary>Writes the model into an ML.NET model file (called by <c>mlContext.Model.Save</c>).</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => TransformerFormat.Save(ctx, this);
+
+    /// <summary>
+    /// The loader ML.NET calls from <c>mlContext.Model.Load</c> (found through the LoadableClass attribute the
+    /// build weaves into this assembly); <paramref name="ctx"/> is ML.NET's internal ModelLoadContext.
+    /// </summary>
+    private static BackpropMlpPredictionTransformer Create(IHostEnvironment env, object ctx) => TransformerFormat.Load(ctx);
 }

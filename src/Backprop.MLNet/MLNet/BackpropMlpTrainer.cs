@@ -32,6 +32,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         ArgumentNullException.ThrowIfNull(options);
         host = environment.Register(LoadName);
         this.options = options;
+        MlNetInternals.EnsureAvailable(); // every internal member, including those saving needs, or a clear error now
         ToSettings(seed: 0); // validates every option now, naming the bad one
         Info = MlNetInternals.CreateTrainerInfo(normalization: true, calibration: false, caching: false, supportValid: true, supportIncrementalTrain: true, supportTest: false);
     }
@@ -120,7 +121,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         MlNetInternals.Send(channel, ChannelMessageKind.Info,
             $"Finished training after {result.History.Count} epochs; kept the weights of epoch {result.BestEpoch}; final training loss {result.History[^1].TrainingLoss:G6}.");
         var model = new BackpropMlpModelParameters(result.Network, result.History);
-        return new BackpropMlpPredictionTransformer(host, model, trainData.Schema, options.FeatureColumnName);
+        return new BackpropMlpPredictionTransformer(model, options.FeatureColumnName);
     }
 
     /// <summary>Checks the input columns and describes the output: the input plus Score, Probability and PredictedLabel.</summary>

@@ -1,11 +1,208 @@
+using System.Runtime.InteropServices;
+using Backprop.MLNet.MLNet.Internals;
+using Backprop.MLNet.Network;
 using Microsoft.ML;
 
 namespace Backprop.MLNet.MLNet.Persistence;
 
-/// <summary>Placeholder until the model format lands: saving is not supported yet.</summary>
+/// <summary>
+/// The BackpropMlp entry of an ML.NET model file, written and read here and nowhere else. After ML.NET's
+/// own version header comes our payload, versioned by <see cref="CurrentFormatVersion"/> (ours, separate
+/// from ML.NET's header), little-endian:
+/// <code>
+///   uint32  format version
+///   string  feature column name (BinaryWriter: 7-bit length, UTF-8)
+///   int32   input count d;  int32 hidden layer count L;  L × (int32 size, int32 activation)
+///   int32   parameter count;  float32 × count   (W1, b1, …, W_L, b_L, U, c; each W row-major inputs×outputs)
+///   int32   epochs;  epochs × (int32 epoch, float64 training loss, byte has-validation, float64 validation loss)
+///   uint32  end marker 0x424D4C50
+/// </code>
+/// </summary>
 internal static class TransformerFormat
 {
-    /// <summary>Not supported yet.</summary>
-    public static void Save(ModelSaveContext ctx, BackpropMlpPredictionTransformer transformer) =>
-        throw new NotSupportedException("Saving BackpropMlp models is not implemented yet.");
+    /// <summary>The name ML.NET finds our loader by (registered by the weaver).</summary>
+    public const string LoaderSignature = "BackpropMlpTransformer";
+
+    /// <summary>The payload version this code writes and the newest it reads.</summary>
+    public const uint CurrentFormatVersion = 1;
+
+    private const uint EndMarker = 0x424D4C50;
+    private const int MaxLayers = 1024;
+    private const int MaxLayerSize = 1 << 24;
+    private const int MaxEpochs = 100_000_000;
+
+    /// <summary>ML.NET's header: our model kind and header versions (kept at 1; evolution happens in our payload version).</summary>
+    public static readonly ModelFormatVersion Header = new("BPMLPTRN", 0x00010001, 0x00010001, 0x00010001, LoaderSignature);
+
+    /// <summary>Writes <paramref name="transformer"/> into the model entry ML.NET is saving.</summary>
+    public static void Save(ModelSaveContext ctx, BackpropMlpPredictionTransformer transformer)
+    {
+        BinaryWriter writer = MlNetInternals.BeginSave(ctx, Header, typeof(BackpropMlpPredictionTransformer));
+        WritePayload(writer, transformer.FeatureColumnName, transformer.Model);
+    }
+
+    /// <summary>Reads a transformer from the model entry ML.NET is loading.</summary>
+    public static BackpropMlpPredictionTransformer Load(object ctx)
+    {
+        BinaryReader reader = MlNetInternals.BeginLoad(ctx, Header, typeof(BackpropMlpPredictionTransformer));
+        (string featureColumn, BackpropMlpModelParameters model) = ReadPayload(reader);
+        return new BackpropMlpPredictionTransformer(model, featureColumn);
+    }
+
+    /// <summary>Writes our payload.</summary>
+    public static void WritePayload(BinaryWriter writer, string featureColumn, BackpropMlpModelParameters model)
+    {
+        NetworkParameters<float> net = model.Network;
+        writer.Write(CurrentFormatVersion);
+        writer.Write(featureColumn);
+        writer.Write(net.Layout.InputCount);
+        writer.Write(net.Layout.LayerCount);
+        for (int l = 0; l < net.Layout.LayerCount; l++)
+        {
+            writer.Write(net.Layout.HiddenSizes[l]);
+            writer.Write((int)net.Activations[l]);
+        }
+
+        writer.Write(net.Values.Length);
+        WriteFloats(writer, net.Values);
+        writer.Write(model.History.Count);
+        foreach (MlpEpochRecord record in model.History)
+        {
+            writer.Write(record.Epoch);
+            writer.Write(record.TrainingLoss);
+            writer.Write(record.ValidationLoss.HasValue);
+            writer.Write(record.ValidationLoss ?? 0.0);
+        }
+
+        writer.Write(EndMarker);
+    }
+
+    /// <summary>Reads our payload, checking every field; a bad one raises <see cref="ModelFileException"/> saying what is wrong.</summary>
+    public static (string FeatureColumn, BackpropMlpModelParameters Model) ReadPayload(BinaryReader reader)
+    {
+        try
+        {
+            uint version = reader.ReadUInt32();
+            if (version == 0 || version > CurrentFormatVersion)
+            {
+                throw new ModelFileException(
+                    $"This BackpropMlp model was saved in model format version {version}, but this Backprop.MLNet " +
+                    $"({typeof(TransformerFormat).Assembly.GetName().Version}) reads versions 1 to {CurrentFormatVersion}. " +
+                    (version > CurrentFormatVersion ? "Update the Backprop.MLNet package to load it." : "The file is damaged."));
+            }
+
+            string featureColumn = reader.ReadString();
+            if (string.IsNullOrWhiteSpace(featureColumn))
+            {
+                throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
+            }
+
+            int inputs = reader.ReadInt32();
+            int layers = reader.ReadInt32();
+            Check(inputs is > 0 and <= MaxLayerSize * 64, $"input count {inputs}");
+            Check(layers is > 0 and <= MaxLayers, $"hidden layer count {layers}");
+            int[] sizes = new int[layers];
+            var activations = new MlpActivation[layers];
+            for (int l = 0; l < layers; l++)
+            {
+                sizes[l] = reader.ReadInt32();
+                int activation = reader.ReadInt32();
+                Check(sizes[l] is > 0 and <= MaxLayerSize, $"size {sizes[l]} of hidden layer {l}");
+                Check(Enum.IsDefined((MlpActivation)activation), $"activation code {activation} of hidden layer {l}");
+                activations[l] = (MlpActivation)activation;
+            }
+
+            ParameterLayout layout;
+            try
+            {
+                layout = new ParameterLayout(inputs, sizes);
+            }
+            catch (OverflowException)
+            {
+                throw new ModelFileException($"The BackpropMlp model's layer shape {inputs}→{string.Join("→", sizes)}→1 is too large; the file is damaged.");
+            }
+
+            int count = reader.ReadInt32();
+            if (count != layout.Count)
+            {
+                throw new ModelFileException(
+                    $"The BackpropMlp model holds {count} weights, but its layer shape {inputs}→{string.Join("→", sizes)}→1 needs {layout.Count}; the file is damaged.");
+            }
+
+            float[] values = ReadFloats(reader, count);
+            int firstBad = Array.FindIndex(values, v => !float.IsFinite(v));
+            Check(firstBad < 0, $"weight {firstBad} (not a finite number)");
+
+            int epochs = reader.ReadInt32();
+            Check(epochs is >= 0 and <= MaxEpochs, $"epoch count {epochs}");
+            var history = new MlpEpochRecord[epochs];
+            for (int e = 0; e < epochs; e++)
+            {
+                int epoch = reader.ReadInt32();
+                double training = reader.ReadDouble();
+                bool hasValidation = reader.ReadBoolean();
+                double validation = reader.ReadDouble();
+                history[e] = new MlpEpochRecord(epoch, training, hasValidation ? validation : null);
+            }
+
+            Check(reader.ReadUInt32() == EndMarker, "end marker");
+            var net = new NetworkParameters<float>(layout, activations, values);
+            return (featureColumn, new BackpropMlpModelParameters(net, history));
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new ModelFileException("The BackpropMlp model entry ends before all its data; the file is truncated or damaged.", e);
+        }
+    }
+
+    private static void Check(bool ok, string what)
+    {
+        if (!ok)
+        {
+            throw new ModelFileException($"The BackpropMlp model has an invalid {what}; the file is damaged.");
+        }
+    }
+
+    private static void WriteFloats(BinaryWriter writer, float[] values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        foreach (float v in values)
+        {
+            writer.Write(v); // BinaryWriter is little-endian on every platform
+        }
+    }
+
+    private static float[] ReadFloats(BinaryReader reader, int count)
+    {
+        float[] values = new float[count];
+        if (BitConverter.IsLittleEndian)
+        {
+            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = reader.Read(bytes[read..]);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                read += n;
+            }
+
+            return values;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = reader.ReadSingle();
+        }
+
+        return values;
+    }
 }
