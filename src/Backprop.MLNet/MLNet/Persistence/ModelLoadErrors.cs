@@ -33,6 +33,11 @@ internal static class ModelLoadErrors
                     $"Cannot load '{source}': it contains a BackpropMlp, but Backprop.MLNet.dll could not be loaded ({missing.Message}). Reference the Backprop.MLNet package.", error);
             }
 
+            if (e is FormatException && e.StackTrace?.Contains("ModelHeader", StringComparison.Ordinal) == true)
+            {
+                return new ModelFileException($"Cannot load '{source}': one of its model entries is damaged or truncated (ML.NET could not read its header: {e.Message}).", error);
+            }
+
             if (e is InvalidDataException && e.InnerException is null && error is FormatException)
             {
                 return new ModelFileException($"Cannot load '{source}': it is not a readable ML.NET model file (a truncated or corrupted zip archive: {e.Message}).", error);

@@ -1,0 +1,152 @@
+using System.IO.Compression;
+using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Tests.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Tests.Persistence;
+
+/// <summary>Damaged, truncated and too-new model files, and data that does not fit: errors that say what is wrong.</summary>
+public class BadModelFileTests : IDisposable
+{
+    private static readonly byte[] PayloadStart = [1, 0, 0, 0, 8, .. "Features"u8];
+    private readonly SavedModels.TempFolder temp = new();
+    private readonly string modelPath;
+
+    public BadModelFileTests()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = DataSets.BreastCancer(ml);
+        modelPath = temp.File("model.zip");
+        ml.Model.Save(SavedModels.TrainBreastCancer(ml, data), data.Schema, modelPath);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void TruncatedZipSaysSo()
+    {
+        byte[] bytes = File.ReadAllBytes(modelPath);
+        File.WriteAllBytes(modelPath, bytes[..(bytes.Length / 2)]);
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("not a readable ML.NET model file", e.Message);
+        Assert.Contains("truncated or corrupted", e.Message);
+    }
+
+    [Fact]
+    public void NewerPayloadVersionAsksForAnUpdate()
+    {
+        EditPayload(payload => payload[0] = 99);
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("model format version 99", e.Message);
+        Assert.Contains("Update the Backprop.MLNet package", e.Message);
+
+        // Plain Model.Load carries the same message, wrapped by ML.NET's reflection calls.
+        var plain = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(modelPath, out _));
+        Assert.Contains("model format version 99", plain.ToString());
+    }
+
+    [Fact]
+    public void WrongLayerShapeIsReported()
+    {
+        // The first hidden layer's size (after version, name, input count and layer count) becomes 33 instead of 32.
+        EditPayload(payload => payload[PayloadStart.Length + 8] = 33);
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("9→33→16→1", e.Message);
+        Assert.Contains("damaged", e.Message);
+    }
+
+    [Fact]
+    public void CutPayloadIsReportedAsTruncated()
+    {
+        EditPayload(payload => payload[..(payload.Length / 2)], replaceWhole: true);
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
+    public void FailedLoadLeavesTheFileAlone()
+    {
+        EditPayload(payload => payload[0] = 7);
+        byte[] before = File.ReadAllBytes(modelPath);
+        Assert.ThrowsAny<Exception>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Equal(before, File.ReadAllBytes(modelPath));
+    }
+
+    [Fact]
+    public void DataOfTheWrongSizeIsRejectedByName()
+    {
+        ITransformer loaded = new MLContext().Model.Load(modelPath, out _);
+        var ml = new MLContext();
+        var rows = new[] { new WideRow { Label = true, Features = new float[10] } };
+        IDataView input = ml.Data.LoadFromEnumerable(rows);
+        // (ML.NET's normalizer does not check the size, so the loaded BackpropMlp is applied on its own.)
+        ITransformer mlp = ((TransformerChain<ITransformer>)loaded).LastTransformer;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => mlp.Transform(input));
+        Assert.Contains("Schema mismatch for feature column 'Features': expected Vector<Single, 9>, got Vector<Single, 10>", e.Message);
+    }
+
+    [Fact]
+    public void PayloadCutAnywhereFailsWithAModelFileError()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = SavedModels.TrainBreastCancer(ml, DataSets.BreastCancer(ml)).LastTransformer;
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            TransformerFormat.WritePayload(writer, "Features", model.Model);
+        }
+
+        byte[] full = stream.ToArray();
+        (string column, BackpropMlpModelParameters read) = TransformerFormat.ReadPayload(new BinaryReader(new MemoryStream(full)));
+        Assert.Equal("Features", column);
+        Assert.Equal(model.Model.Network.Values, read.Network.Values);
+        for (int length = 0; length < full.Length; length += Math.Max(1, length / 7))
+        {
+            Assert.ThrowsAny<FormatException>(() => TransformerFormat.ReadPayload(new BinaryReader(new MemoryStream(full[..length]))));
+        }
+    }
+
+    public sealed class WideRow
+    {
+        public bool Label { get; set; }
+
+        [Microsoft.ML.Data.VectorType(10)]
+        public float[] Features { get; set; } = [];
+    }
+
+    /// <summary>Rewrites our payload inside the zip (ZipArchive recomputes the entry's CRC).</summary>
+    private void EditPayload(Action<byte[]> edit) => EditPayload(p => { edit(p); return p; }, replaceWhole: false);
+
+    private void EditPayload(Func<byte[], byte[]> edit, bool replaceWhole)
+    {
+        using ZipArchive zip = ZipFile.Open(modelPath, ZipArchiveMode.Update);
+        foreach (ZipArchiveEntry entry in zip.Entries.ToList())
+        {
+            byte[] bytes;
+            using (Stream s = entry.Open())
+            using (var copy = new MemoryStream())
+            {
+                s.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+
+            int at = bytes.AsSpan().IndexOf(PayloadStart);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            byte[] payload = bytes[at..];
+            byte[] edited = edit(payload);
+            byte[] result = [.. bytes[..at], .. edited];
+            string name = entry.FullName;
+            entry.Delete();
+            using Stream target = zip.CreateEntry(name).Open();
+            target.Write(result);
+            return;
+        }
+
+        throw new InvalidOperationException("The BackpropMlp payload was not found in the model file.");
+    }
+}

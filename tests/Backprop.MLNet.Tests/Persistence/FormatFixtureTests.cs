@@ -1,0 +1,59 @@
+using Backprop.MLNet.Tests.MLNet;
+using Microsoft.ML;
+
+namespace Backprop.MLNet.Tests.Persistence;
+
+/// <summary>
+/// A model file saved by format version 1 is committed with its predictions: every later version of the
+/// library must still load it and predict the same bits. Regenerate (only when the format changes on
+/// purpose, as a new file beside the old one) with BACKPROP_WRITE_FIXTURES=1.
+/// </summary>
+public class FormatFixtureTests
+{
+    private const string Model = "breast-cancer-format-v1.zip";
+    private const string Predictions = "breast-cancer-format-v1.predictions.tsv";
+
+    [Fact]
+    public void CommittedVersion1ModelStillLoadsAndPredictsTheSame()
+    {
+        string folder = Path.Combine(AppContext.BaseDirectory, "Persistence", "Fixtures");
+        var ml = new MLContext();
+        ITransformer loaded = ml.Model.Load(Path.Combine(folder, Model), out _);
+        string[] expected = File.ReadAllLines(Path.Combine(folder, Predictions));
+        Assert.Equal(699, expected.Length);
+        List<string> actual = SavedModels.Predictions(loaded, DataSets.BreastCancer(ml));
+        Assert.Equal(expected.Length, actual.Count);
+
+        // Same bits on the machine that wrote it; elsewhere (other SIMD width) float rounding may differ slightly.
+        for (int i = 0; i < expected.Length; i++)
+        {
+            (float s0, float p0, string l0) = Parse(expected[i]);
+            (float s1, float p1, string l1) = Parse(actual[i]);
+            Assert.True(float.IsNaN(s0) ? float.IsNaN(s1) : Math.Abs(s0 - s1) <= 1e-5f * (1 + Math.Abs(s0)), $"row {i}: score {s1:R}, expected {s0:R}");
+            Assert.True(float.IsNaN(p0) ? float.IsNaN(p1) : Math.Abs(p0 - p1) <= 1e-6f, $"row {i}: probability {p1:R}, expected {p0:R}");
+            Assert.True(l0 == l1 || Math.Abs(s0) < 1e-4f, $"row {i}: label {l1}, expected {l0}");
+        }
+    }
+
+    private static (float Score, float Probability, string Label) Parse(string line)
+    {
+        string[] f = line.Split('\t');
+        return (BitConverter.Int32BitsToSingle(Convert.ToInt32(f[0], 16)), BitConverter.Int32BitsToSingle(Convert.ToInt32(f[1], 16)), f[2]);
+    }
+
+    [Fact]
+    public void WriteFixturesWhenAsked()
+    {
+        if (Environment.GetEnvironmentVariable("BACKPROP_WRITE_FIXTURES") != "1")
+        {
+            return;
+        }
+
+        string folder = Path.Combine(SavedModels.Metadata("RepositoryRoot"), "tests", "Backprop.MLNet.Tests", "Persistence", "Fixtures");
+        var ml = new MLContext(seed: 1);
+        IDataView data = DataSets.BreastCancer(ml);
+        var model = SavedModels.TrainBreastCancer(ml, data);
+        ml.Model.Save(model, data.Schema, Path.Combine(folder, Model));
+        File.WriteAllLines(Path.Combine(folder, Predictions), SavedModels.Predictions(model, data));
+    }
+}
