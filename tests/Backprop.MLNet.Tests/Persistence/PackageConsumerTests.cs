@@ -1,0 +1,70 @@
+using Backprop.MLNet.Tests.MLNet;
+using Microsoft.ML;
+
+namespace Backprop.MLNet.Tests.Persistence;
+
+/// <summary>
+/// The library consumed as a NuGet package: `dotnet pack`, then a fresh console project that restores
+/// Backprop.MLNet from that local folder loads a saved model with plain Model.Load (the weaving must be in the package).
+/// </summary>
+public class PackageConsumerTests
+{
+    [Fact]
+    public void PackedLibraryLoadsModelsInAConsumerProject()
+    {
+        using var temp = new SavedModels.TempFolder();
+        string root = SavedModels.Metadata("RepositoryRoot");
+        string configuration = SavedModels.Metadata("Configuration");
+        string version = $"1.0.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        string feed = Directory.CreateDirectory(temp.File("feed")).FullName;
+        string cachedPackage = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "backprop.mlnet", version);
+        try
+        {
+            // The tests' build already compiled (and wove) the library in this configuration: pack that output.
+            SavedModels.RunDotnet($"pack \"{Path.Combine(root, "src", "Backprop.MLNet", "Backprop.MLNet.csproj")}\" -c {configuration} --no-build -o \"{feed}\" -p:PackageVersion={version}");
+            Assert.True(File.Exists(Path.Combine(feed, $"Backprop.MLNet.{version}.nupkg")));
+
+            string consumer = Directory.CreateDirectory(temp.File("consumer")).FullName;
+            File.Copy(Path.Combine(root, "tests", "Backprop.MLNet.LoadCheck", "Program.cs"), Path.Combine(consumer, "Program.cs"));
+            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <Nullable>enable</Nullable>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Microsoft.ML" Version="5.0.1" />
+                    <PackageReference Include="Backprop.MLNet" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <configuration>
+                  <packageSources>
+                    <add key="backprop-local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            SavedModels.RunDotnet("build -c Release -o out", consumer);
+
+            var ml = new MLContext(seed: 1);
+            IDataView data = DataSets.BreastCancer(ml);
+            var model = SavedModels.TrainBreastCancer(ml, data);
+            ml.Model.Save(model, data.Schema, temp.File("model.zip"));
+            string output = SavedModels.RunDotnet($"\"{Path.Combine(consumer, "out", "Consumer.dll")}\" \"{temp.File("model.zip")}\" \"{DataSets.PathOf("breast-cancer.txt")}\"");
+            string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", lines[0]);
+            Assert.Equal(SavedModels.Predictions(model, data), lines.Skip(1));
+        }
+        finally
+        {
+            if (Directory.Exists(cachedPackage))
+            {
+                Directory.Delete(cachedPackage, recursive: true); // a test-only version must not linger in the NuGet cache
+            }
+        }
+    }
+}
