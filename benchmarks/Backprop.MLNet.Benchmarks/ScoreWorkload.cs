@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Backprop.MLNet.MLNet.Scoring;
+using Backprop.MLNet.Network;
+using Backprop.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Benchmarks;
+
+/// <summary>Scoring 200,000 rows: the batched core, Transform + a cursor reading Probability, and PredictionEngine latency.</summary>
+internal static class ScoreWorkload
+{
+    public static Dictionary<string, object> Run(bool quick)
+    {
+        int rows = quick ? 20_000 : 200_000;
+        const int d = TrainWorkload.Columns;
+        (float[] x, float[] y) = SyntheticData.Dense(rows, d);
+        var layout = new ParameterLayout(d, [TrainWorkload.H1, TrainWorkload.H2]);
+        NetworkParameters<float> net = WeightInitializer.Create<float>(layout, [MlpActivation.Tanh, MlpActivation.Sigmoid], new DeterministicRandom(1));
+        var model = new BackpropMlpModelParameters(net, []);
+        var transformer = new BackpropMlpPredictionTransformer(model, "Features");
+
+        // The core: forward passes over blocks of 256 in-memory rows.
+        var ws = new Workspace<float>(layout, 256);
+        double core = Measure.MedianSeconds(quick ? 1 : 5, () =>
+        {
+            for (int first = 0; first < rows; first += 256)
+            {
+                int n = Math.Min(256, rows - first);
+                Backpropagation.Forward(net, InputBatch<float>.FromDense(x.AsSpan(first * d, n * d), n, d), ws);
+            }
+        });
+
+        var ml = new MLContext(seed: 1);
+        var data = Enumerable.Range(0, rows).Select(i => new TrainWorkload.Row { Label = y[i] == 1, Features = x.AsSpan(i * d, d).ToArray() }).ToList();
+        IDataView view = ml.Data.LoadFromEnumerable(data);
+        double sink = 0;
+        double transform = Measure.MedianSeconds(quick ? 1 : 5, () =>
+        {
+            IDataView scored = transformer.Transform(view);
+            using DataViewRowCursor cursor = scored.GetRowCursor([scored.Schema["Probability"]]);
+            ValueGetter<float> probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
+            float p = 0;
+            while (cursor.MoveNext())
+            {
+                probability(ref p);
+                sink += p;
+            }
+        });
+
+        // Reading the same view without scoring: what the IDataView costs by itself.
+        double readOnly = Measure.MedianSeconds(quick ? 1 : 5, () =>
+        {
+            using DataViewRowCursor cursor = view.GetRowCursor([view.Schema["Features"]]);
+            ValueGetter<VBuffer<float>> features = cursor.GetGetter<VBuffer<float>>(view.Schema["Features"]);
+            VBuffer<float> buffer = default;
+            while (cursor.MoveNext())
+            {
+                features(ref buffer);
+            }
+        });
+
+        PredictionEngine<TrainWorkload.Row, Prediction> engine = ml.Model.CreatePredictionEngine<TrainWorkload.Row, Prediction>(transformer);
+        int calls = quick ? 20_000 : 200_000;
+        var prediction = new Prediction();
+        double predict = Measure.MedianSeconds(quick ? 1 : 5, () =>
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                engine.Predict(data[i % data.Count], ref prediction);
+                sink += prediction.Probability;
+            }
+        });
+
+        // Latency of the network alone on one row (what the engine adds on top is ML.NET's row plumbing).
+        var one = new Workspace<float>(layout, 1);
+        double single = Measure.MedianSeconds(quick ? 1 : 5, () =>
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                Backpropagation.Forward(net, InputBatch<float>.FromDense(x.AsSpan(i % rows * d, d), 1, d), one);
+            }
+        });
+
+        Debug.Assert(sink != 0);
+        return new Dictionary<string, object>
+        {
+            ["rows"] = rows,
+            ["core_rows_per_s_batch256"] = Math.Round(rows / core),
+            ["transform_cursor_rows_per_s"] = Math.Round(rows / transform),
+            ["idataview_read_only_rows_per_s"] = Math.Round(rows / readOnly),
+            ["prediction_engine_us"] = Measure.Round(predict / calls * 1e6, 3),
+            ["core_single_row_us"] = Measure.Round(single / calls * 1e6, 3),
+        };
+    }
+
+    /// <summary>What the prediction engine fills.</summary>
+    public sealed class Prediction
+    {
+        public float Probability { get; set; }
+    }
+}
