@@ -32,29 +32,23 @@ public sealed class EpochReporter(IAnsiConsole console, bool showProgressBar)
 
         return console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new ElapsedTimeColumn())
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("BackpropMlp", maxValue: epochs);
-                MlpEpochRecord? last = null;
                 TResult result = train(new SynchronousProgress<MlpEpochRecord>(record =>
                 {
-                    last = record;
                     task.Value = record.Epoch;
-                    task.Description = $"BackpropMlp epoch {record.Epoch,4}/{epochs}  {Describe(record)}";
+                    task.Description = $"epoch {record.Epoch,4}/{epochs}  {Describe(record)}";
                 }));
 
-                // Early stopping ends before the last epoch: say so and show the bar as done.
-                if (last is not null && last.Epoch < epochs)
-                {
-                    task.Description += $"  (stopped early)";
-                }
-
+                // Early stopping ends before the last epoch: show the bar as done (the caller says where it stopped).
                 task.Value = epochs;
                 return result;
             });
     }
 
+    // Short enough that description, bar and time fit an 80-column terminal.
     private static string Describe(MlpEpochRecord record) =>
-        $"training loss {record.TrainingLoss:F4}" + (record.ValidationLoss is double validation ? $"  validation loss {validation:F4}" : "");
+        $"training loss {record.TrainingLoss:F4}" + (record.ValidationLoss is double validation ? $"  validation {validation:F4}" : "");
 }
