@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Backprop.MLNet.Numerics;
 
@@ -17,9 +18,16 @@ internal static class ActivationKernels
     public static void AddBiasAndActivate<T>(Span<T> u, int rows, int cols, ReadOnlySpan<T> bias, MlpActivation activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool fused = typeof(T) == typeof(float) && FastActivations.IsSupported && activation is MlpActivation.Tanh or MlpActivation.Sigmoid;
         for (int i = 0; i < rows; i++)
         {
             Span<T> row = u.Slice(i * cols, cols);
+            if (fused)
+            {
+                FastActivations.AddBiasAndActivate(MemoryMarshal.Cast<T, float>(row), MemoryMarshal.Cast<T, float>(bias), activation);
+                continue;
+            }
+
             TensorPrimitives.Add(row, bias, row);
             Activate(row, activation);
         }
