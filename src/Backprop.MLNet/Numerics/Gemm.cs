@@ -8,14 +8,22 @@ namespace Backprop.MLNet.Numerics;
 /// where <c>op(A)</c> is m×k and <c>op(B)</c> is k×n. Knows nothing about layers.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Every element of C is reduced over k in one fixed order, whatever the thread count, so results are
 /// bit-identical for 1 or more threads.
+/// </para>
+/// <para>
+/// Routes: a single row or column of C goes to <see cref="GemmVectorProducts"/>; float on AVX2+FMA goes to the
+/// packed 6×16 kernel of <see cref="GemmBlocked"/> (shared by <see cref="GemmThreading"/> when m·n·k reaches
+/// <see cref="ParallelThreshold"/>); anything else to <see cref="GemmPortable"/>. The route depends only on the
+/// shape and T, never on <c>maxThreads</c>.
+/// </para>
 /// </remarks>
 internal static class Gemm
 {
     /// <summary>
-    /// Smallest m·n·k (multiply-adds) worth sharing among threads: below it, handing a slice to a worker
-    /// costs more than it saves.
+    /// Smallest m·n·k (multiply-adds) worth sharing among threads: about 15 µs of single-thread work, where
+    /// the ~1–2 µs of handing a slice to a spinning worker (and packing the shared operand twice) still pays.
     /// </summary>
     public const long ParallelThreshold = 1_000_000;
 
@@ -100,7 +108,12 @@ internal static class Gemm
             // the smaller packing (rows of C duplicate op(B), k×n; columns duplicate op(A), m×k).
             int rowTiles = (m + GemmMicroKernel.Rows - 1) / GemmMicroKernel.Rows;
             int columnTiles = (n + GemmMicroKernel.Columns - 1) / GemmMicroKernel.Columns;
-            bool splitRows = n <= m ? rowTiles >= parts || rowTiles >= columnTiles : columnTiles < parts && rowTiles > columnTiles;
+            bool splitRows = n <= m;
+            if ((splitRows ? rowTiles : columnTiles) < parts)
+            {
+                splitRows = rowTiles > columnTiles; // too few tiles that way: take the longer dimension
+            }
+
             parts = Math.Min(parts, splitRows ? rowTiles : columnTiles);
             if (parts < 2)
             {

@@ -44,6 +44,27 @@ internal static unsafe class GemmMicroKernel
         Vector256<float> c40 = Vector256<float>.Zero, c41 = Vector256<float>.Zero;
         Vector256<float> c50 = Vector256<float>.Zero, c51 = Vector256<float>.Zero;
 
+        // Start fetching the C tile now: its rows are far apart and usually not cached, and the loads
+        // at the end would otherwise stall on them.
+        float* c0 = c;
+        float* c1 = c0 + ldc;
+        float* c2 = c1 + ldc;
+        float* c3 = c2 + ldc;
+        float* c4 = c3 + ldc;
+        float* c5 = c4 + ldc;
+        Sse.Prefetch0(c0);
+        Sse.Prefetch0(c0 + 15);
+        Sse.Prefetch0(c1);
+        Sse.Prefetch0(c1 + 15);
+        Sse.Prefetch0(c2);
+        Sse.Prefetch0(c2 + 15);
+        Sse.Prefetch0(c3);
+        Sse.Prefetch0(c3 + 15);
+        Sse.Prefetch0(c4);
+        Sse.Prefetch0(c4 + 15);
+        Sse.Prefetch0(c5);
+        Sse.Prefetch0(c5 + 15);
+
         float* a = packedA;
         float* b = packedB;
 
@@ -121,12 +142,6 @@ internal static unsafe class GemmMicroKernel
             c51 = Fma.MultiplyAdd(av, b1, c51);
         }
 
-        float* c0 = c;
-        float* c1 = c0 + ldc;
-        float* c2 = c1 + ldc;
-        float* c3 = c2 + ldc;
-        float* c4 = c3 + ldc;
-        float* c5 = c4 + ldc;
         if (addToC)
         {
             c00 = Avx.Add(c00, Avx.LoadVector256(c0));

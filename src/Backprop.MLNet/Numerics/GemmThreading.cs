@@ -20,9 +20,13 @@ namespace Backprop.MLNet.Numerics;
 internal static class GemmThreading
 {
     /// <summary>How long an idle worker keeps spinning before it blocks.</summary>
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20000; // 50 µs
 
-    private static readonly Lazy<Worker[]> Workers = new(CreateWorkers, LazyThreadSafetyMode.ExecutionAndPublication);
+    /// <summary>PAUSE iterations between two looks at the offer counter while spinning.</summary>
+    private const int SpinIterationsPerPoll = 8;
+
+    /// <summary>Workers started so far (created on first need, touched only by the caller owning <see cref="busy"/>).</summary>
+    private static readonly Worker?[] Workers = new Worker?[Math.Max(0, Environment.ProcessorCount - 1)];
 
     /// <summary>1 while some caller owns the workers.</summary>
     private static int busy;
@@ -46,31 +50,38 @@ internal static class GemmThreading
             return;
         }
 
+        int offers = 0;
         try
         {
-            Worker[] workers = Workers.Value;
-            parts = Math.Min(parts, workers.Length + 1);
+            parts = Math.Min(parts, Workers.Length + 1);
             int extent = splitRows ? operands.M : operands.N;
             int tiles = (extent + granularity - 1) / granularity;
 
             // Part 0 is the caller's; parts 1.. are offered to workers 0...
-            for (int part = 1; part < parts; part++)
+            for (; offers < parts - 1; offers++)
             {
-                workers[part - 1].Offer(Slice(operands, part, parts, tiles, granularity, extent, splitRows));
+                Worker worker = Workers[offers] ??= new Worker(offers);
+                worker.Offer(Slice(operands, offers + 1, parts, tiles, granularity, extent, splitRows));
             }
 
             GemmBlocked.Multiply(Slice(operands, 0, parts, tiles, granularity, extent, splitRows));
-
-            // A worker that has not started yet (asleep, or its core busy with another process) loses its slice
-            // to the caller, so a missing core costs parallelism, never a wait.
-            for (int part = 1; part < parts; part++)
-            {
-                workers[part - 1].TakeBackOrWait();
-            }
         }
         finally
         {
+            // Settled even if the caller's part failed: no worker may outlive the pinning of the operands.
+            // A worker that has not started yet (asleep, or its core busy elsewhere) loses its slice to the
+            // caller, so a missing core costs parallelism, never a wait.
+            Exception? failure = null;
+            for (int part = 0; part < offers; part++)
+            {
+                failure ??= Workers[part]!.TakeBackOrWait();
+            }
+
             Volatile.Write(ref busy, 0);
+            if (failure is not null)
+            {
+                throw new AggregateException("A GEMM slice failed.", failure);
+            }
         }
     }
 
@@ -82,17 +93,6 @@ internal static class GemmThreading
         int start = firstTile * granularity;
         int end = Math.Min(endTile * granularity, extent);
         return splitRows ? operands.SliceRows(start, end - start) : operands.SliceColumns(start, end - start);
-    }
-
-    private static Worker[] CreateWorkers()
-    {
-        var workers = new Worker[Math.Max(0, AvailableThreads - 1)];
-        for (int i = 0; i < workers.Length; i++)
-        {
-            workers[i] = new Worker(i);
-        }
-
-        return workers;
     }
 
     /// <summary>
@@ -140,14 +140,24 @@ internal static class GemmThreading
             }
         }
 
-        /// <summary>Runs the offered slice on the calling thread if the worker has not claimed it, else waits for it.</summary>
-        public void TakeBackOrWait()
+        /// <summary>
+        /// Runs the offered slice on the calling thread if the worker has not claimed it, else waits for it.
+        /// Returns what the slice threw, if anything.
+        /// </summary>
+        public Exception? TakeBackOrWait()
         {
             long number = offered;
             if (Interlocked.CompareExchange(ref claimed, number, number - 1) == number - 1)
             {
-                GemmBlocked.Multiply(job);
-                return;
+                try
+                {
+                    GemmBlocked.Multiply(job);
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    return e;
+                }
             }
 
             // The worker is computing it now and should end about when the caller did.
@@ -157,10 +167,7 @@ internal static class GemmThreading
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            if (failure is not null)
-            {
-                throw new AggregateException("A GEMM worker failed.", failure);
-            }
+            return failure;
         }
 
         private void Run()
@@ -201,8 +208,8 @@ internal static class GemmThreading
 
                 if (Stopwatch.GetTimestamp() < spinUntil)
                 {
-                    // Yielding rather than pure spinning leaves the core to any other runnable thread.
-                    Thread.Yield();
+                    // PAUSE-based spinning: cheap for a hyperthread sibling, and no system call per poll.
+                    Thread.SpinWait(SpinIterationsPerPoll);
                     continue;
                 }
 

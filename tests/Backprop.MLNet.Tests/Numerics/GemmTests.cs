@@ -199,6 +199,9 @@ public class GemmTests
     {
         private const float Sentinel = -12345f;
 
+        private double[]? expectedOverwritten;
+        private double[]? expectedAccumulated;
+
         private Problem(Transpose transA, Transpose transB, int m, int n, int k, int lda, int ldb, int ldc, float[] a, float[] b, float[] c)
         {
             TransA = transA;
@@ -299,11 +302,17 @@ public class GemmTests
             }
         }
 
+        /// <summary>The reference product in double (cached: several runs are checked against it).</summary>
         private double[] Expected(bool accumulate)
         {
-            double[] expected = ToDouble(C);
-            Gemm.Reference<double>(TransA, TransB, M, N, K, ToDouble(A), Lda, ToDouble(B), Ldb, expected, Ldc, accumulate);
-            return expected;
+            ref double[]? cached = ref accumulate ? ref expectedAccumulated : ref expectedOverwritten;
+            if (cached is null)
+            {
+                cached = ToDouble(C);
+                Gemm.Reference<double>(TransA, TransB, M, N, K, ToDouble(A), Lda, ToDouble(B), Ldb, cached, Ldc, accumulate);
+            }
+
+            return cached;
         }
 
         private string Describe(int index, double actual, double expected, bool accumulate) =>
