@@ -11,6 +11,7 @@ public static class LossCurvePlot
     public static void Write(IReadOnlyList<MlpEpochRecord> history, string path)
     {
         var plot = new Plot();
+        PlotFonts.Apply(plot);
         double[] epochs = history.Select(r => (double)r.Epoch).ToArray();
         var training = plot.Add.ScatterLine(epochs, history.Select(r => r.TrainingLoss).ToArray());
         training.LegendText = "training loss (mean over the epoch's mini-batches)";

@@ -11,6 +11,7 @@ public static class RocPlot
     public static void Write(IReadOnlyList<ModelReport> models, string path)
     {
         var plot = new Plot();
+        PlotFonts.Apply(plot);
         var chance = plot.Add.Line(0, 0, 1, 1);
         chance.LinePattern = LinePattern.Dotted;
         chance.Color = Colors.Gray;
