@@ -58,7 +58,16 @@ internal static class Backpropagation
     /// <see cref="BinaryCrossEntropy.LossAndOutputDelta"/>) writes <c>∂L/∂θ</c> for every parameter into
     /// <paramref name="gradient"/> (same layout as the parameters). Needs the forward pass's workspace.
     /// </summary>
-    public static void Backward<T>(NetworkParameters<T> net, InputBatch<T> x, Workspace<T> ws, Span<T> gradient, int maxThreads = 1)
+    /// <param name="net">The network.</param>
+    /// <param name="x">The batch's inputs.</param>
+    /// <param name="ws">The forward pass's buffers.</param>
+    /// <param name="gradient">Receives the gradient.</param>
+    /// <param name="maxThreads">Threads the matrix products may use.</param>
+    /// <param name="touched">
+    /// For a sparse batch: when given, only the rows of <c>∂W1</c> that the batch's features use are written
+    /// (and listed here); the other rows keep stale values and must not be read. When null, all of <c>∂W1</c> is written.
+    /// </param>
+    public static void Backward<T>(NetworkParameters<T> net, InputBatch<T> x, Workspace<T> ws, Span<T> gradient, int maxThreads = 1, TouchedRows? touched = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ParameterLayout layout = net.Layout;
@@ -103,7 +112,7 @@ internal static class Backpropagation
             Span<T> dW = gradient.Slice(layout.WeightOffset(l), inputs * outputs);
             if (l == 0)
             {
-                MultiplyInputTransposed(x, delta, outputs, dW, maxThreads);
+                MultiplyInputTransposed(x, delta, outputs, dW, maxThreads, touched);
             }
             else
             {
@@ -137,12 +146,24 @@ internal static class Backpropagation
     }
 
     /// <summary>The first layer's <c>∂W1 = xᵀ·δu1</c>, dense or sparse.</summary>
-    private static void MultiplyInputTransposed<T>(InputBatch<T> x, ReadOnlySpan<T> deltaU1, int outputs, Span<T> dW1, int maxThreads)
+    private static void MultiplyInputTransposed<T>(InputBatch<T> x, ReadOnlySpan<T> deltaU1, int outputs, Span<T> dW1, int maxThreads, TouchedRows? touched)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.IsSparse)
         {
-            dW1.Clear();
+            if (touched is null)
+            {
+                dW1.Clear();
+            }
+            else
+            {
+                touched.Collect(x.Indices);
+                foreach (int row in touched.Rows)
+                {
+                    dW1.Slice(row * outputs, outputs).Clear();
+                }
+            }
+
             SparseProducts.MultiplyTransposedAccumulate(x.Values, x.Indices, x.RowStarts, deltaU1, outputs, dW1);
         }
         else

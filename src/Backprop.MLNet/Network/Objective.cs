@@ -21,16 +21,22 @@ internal static class Objective
     /// <param name="ws">Buffers for the batch.</param>
     /// <param name="gradient">Receives the gradient, laid out as the parameters.</param>
     /// <param name="maxThreads">Threads the matrix products may use.</param>
+    /// <param name="touched">For sparse batches without L2: track and write only the used rows of <c>∂W1</c> (see <see cref="Backpropagation.Backward"/>).</param>
     public static (T DataLoss, T TotalWeight) LossAndGradient<T>(
         NetworkParameters<T> net, InputBatch<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> s, T lambda,
-        Workspace<T> ws, Span<T> gradient, int maxThreads = 1)
+        Workspace<T> ws, Span<T> gradient, int maxThreads = 1, TouchedRows? touched = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Backpropagation.Forward(net, x, ws, maxThreads);
         (T loss, T totalWeight) = BinaryCrossEntropy.LossAndOutputDelta<T>(ws.U3(x.Rows), y, s, ws.DeltaU3(x.Rows));
-        Backpropagation.Backward(net, x, ws, gradient, maxThreads);
+        Backpropagation.Backward(net, x, ws, gradient, maxThreads, touched);
         if (lambda > T.Zero)
         {
+            if (touched is not null)
+            {
+                throw new ArgumentException("Row-sparse first-layer gradients cannot carry an L2 term (it touches every row).", nameof(touched));
+            }
+
             // ∂/∂W of (λ/2)·‖W‖² is λ·W.
             foreach ((int offset, int length) in net.Layout.WeightRanges())
             {

@@ -65,6 +65,11 @@ internal static class NetworkTrainer
         ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(settings, layout.Count);
         T lambda = T.CreateChecked(settings.L2Regularization);
 
+        // Plain SGD on sparse rows without L2 changes only the rows of W1 the batch uses: update just those,
+        // so an epoch costs in proportion to the non-zeros, not to the feature count.
+        TouchedRows? touched = train.IsSparse && settings.Optimizer == MlpOptimizer.Sgd && lambda == T.Zero ? new TouchedRows(train.Columns) : null;
+        int firstLayerWeights = layout.WeightCount(0), firstLayerWidth = layout.HiddenSizes[0];
+
         var history = new List<MlpEpochRecord>(settings.NumberOfEpochs);
         T[]? best = null;
         double bestLoss = double.PositiveInfinity;
@@ -90,13 +95,26 @@ internal static class NetworkTrainer
                     continue; // A batch of zero-weight rows carries no gradient.
                 }
 
-                (T loss, T batchWeight) = Objective.LossAndGradient(net, batch.Features, batch.Labels, batch.Weights, lambda, ws, gradient, settings.MaxThreads);
+                (T loss, T batchWeight) = Objective.LossAndGradient(net, batch.Features, batch.Labels, batch.Weights, lambda, ws, gradient, settings.MaxThreads, touched);
                 if (!T.IsFinite(loss))
                 {
                     throw Diverged(epoch, double.CreateChecked(loss), settings);
                 }
 
-                optimizer.Step(net.Values, gradient);
+                if (touched is null)
+                {
+                    optimizer.Step(net.Values, gradient);
+                }
+                else
+                {
+                    // SGD is element-wise and stateless, so stepping slices equals the full step on the rows that change.
+                    optimizer.Step(net.Values.AsSpan(firstLayerWeights), gradient.AsSpan(firstLayerWeights));
+                    foreach (int row in touched.Rows)
+                    {
+                        optimizer.Step(net.Values.AsSpan(row * firstLayerWidth, firstLayerWidth), gradient.AsSpan(row * firstLayerWidth, firstLayerWidth));
+                    }
+                }
+
                 lossSum += double.CreateChecked(loss * batchWeight);
                 weightSum += double.CreateChecked(batchWeight);
             }

@@ -173,8 +173,10 @@ public class TrainingBehaviourTests
         Assert.Contains("no rows", Assert.Throws<ArgumentException>(() => TrainingSet<float>.FromDense([], 0, 1, [])).Message);
     }
 
-    [Fact]
-    public void SparseAndDenseTrainingAgree()
+    [Theory]
+    [InlineData(MlpOptimizer.Adam)]
+    [InlineData(MlpOptimizer.Sgd)] // the row-sparse update path
+    public void SparseAndDenseTrainingAgree(MlpOptimizer optimizer)
     {
         var dense = SyntheticData.LinearlySeparable(64, 6, seed: 4);
         float[] x = (float[])dense.Dense!.Clone();
@@ -202,8 +204,9 @@ public class TrainingBehaviourTests
         }
 
         var sparseSet = TrainingSet<float>.FromSparse(values.ToArray(), indices.ToArray(), starts.ToArray(), 6, dense.Labels);
-        float[] a = NetworkTrainer.Train(denseSet, null, null, Settings(epochs: 5)).Network.Values;
-        float[] b = NetworkTrainer.Train(sparseSet, null, null, Settings(epochs: 5)).Network.Values;
+        TrainingSettings settings = Settings(epochs: 5) with { Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Sgd ? 0.3 : 0.01 };
+        float[] a = NetworkTrainer.Train(denseSet, null, null, settings).Network.Values;
+        float[] b = NetworkTrainer.Train(sparseSet, null, null, settings).Network.Values;
         Assert.Equal(a.Length, b.Length);
         for (int i = 0; i < a.Length; i++)
         {
