@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Backprop.MLNet.Tests.Persistence;
+
+namespace Backprop.MLNet.Tests.Benchmarks;
+
+/// <summary>The benchmark's --quick mode runs every workload and prints one JSON object each (no time is asserted).</summary>
+public class BenchmarkSmokeTests
+{
+    [Fact]
+    public void QuickModeRunsEveryWorkloadAndPrintsJson()
+    {
+        string output = SavedModels.RunDotnet($"\"{SavedModels.Metadata("BenchmarksAssembly")}\" all --quick", timeoutSeconds: 600);
+        var results = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.StartsWith('{'))
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(e => e.GetProperty("workload").GetString()!);
+        Assert.Equal(["gemm", "score", "sparse", "train"], results.Keys.Order());
+        Assert.True(results["train"].GetProperty("core_samples_per_s").GetDouble() > 0);
+        Assert.True(results["train"].GetProperty("final_training_loss").GetDouble() < 0.7); // it learned something
+        Assert.True(results["score"].GetProperty("transform_cursor_rows_per_s").GetDouble() > 0);
+        Assert.True(results["gemm"].GetProperty("forward_256x100_100x128_gflops_1t").GetDouble() > 0);
+        Assert.True(results["sparse"].GetProperty("seconds_per_epoch_d16000_nnz100").GetDouble() > 0);
+    }
+}
