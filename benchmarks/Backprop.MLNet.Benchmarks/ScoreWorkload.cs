@@ -17,7 +17,7 @@ internal static class ScoreWorkload
         (float[] x, float[] y) = SyntheticData.Dense(rows, d);
         var layout = new ParameterLayout(d, [TrainWorkload.H1, TrainWorkload.H2]);
         NetworkParameters<float> net = WeightInitializer.Create<float>(layout, [MlpActivation.Tanh, MlpActivation.Sigmoid], new DeterministicRandom(1));
-        var model = new BackpropMlpModelParameters(net, []);
+        var model = new BackpropMlpModelParameters(net, [], bestEpoch: 0);
         var transformer = new BackpropMlpPredictionTransformer(model, "Features");
 
         // The core: forward passes over blocks of 256 in-memory rows.

@@ -120,7 +120,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
 
         MlNetInternals.Send(channel, ChannelMessageKind.Info,
             $"Finished training after {result.History.Count} epochs; kept the weights of epoch {result.BestEpoch}; final training loss {result.History[^1].TrainingLoss:G6}.");
-        var model = new BackpropMlpModelParameters(result.Network, result.History);
+        var model = new BackpropMlpModelParameters(result.Network, result.History, result.BestEpoch);
         return new BackpropMlpPredictionTransformer(model, options.FeatureColumnName);
     }
 

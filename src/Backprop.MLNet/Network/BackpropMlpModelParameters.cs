@@ -24,15 +24,16 @@ public sealed class BackpropMlpModelParameters
     /// <param name="outputBias"><c>c</c>.</param>
     /// <exception cref="ArgumentException">The layers' shapes do not chain (a layer's inputs must equal the previous layer's outputs), or <c>U</c> has the wrong length.</exception>
     public BackpropMlpModelParameters(IEnumerable<MlpLayerWeights> hiddenLayers, Vector<float> outputWeights, float outputBias)
-        : this(ToNetwork(hiddenLayers, outputWeights, outputBias), [])
+        : this(ToNetwork(hiddenLayers, outputWeights, outputBias), [], bestEpoch: 0)
     {
     }
 
-    /// <summary>Wraps trained flat parameters (not copied) and their history.</summary>
-    internal BackpropMlpModelParameters(NetworkParameters<float> network, IReadOnlyList<MlpEpochRecord> history)
+    /// <summary>Wraps trained flat parameters (not copied), their history and the epoch whose weights they are.</summary>
+    internal BackpropMlpModelParameters(NetworkParameters<float> network, IReadOnlyList<MlpEpochRecord> history, int bestEpoch)
     {
         Network = network;
         History = history.ToArray();
+        BestEpoch = bestEpoch;
         hiddenLayers = new MlpLayerWeights[network.Layout.LayerCount];
         for (int l = 0; l < hiddenLayers.Length; l++)
         {
@@ -58,6 +59,12 @@ public sealed class BackpropMlpModelParameters
 
     /// <summary>One record per training epoch (empty for weights given by hand).</summary>
     public IReadOnlyList<MlpEpochRecord> History { get; }
+
+    /// <summary>
+    /// The epoch whose weights these are: the last one trained, or the best validation epoch when early
+    /// stopping restored it; 0 for weights given by hand.
+    /// </summary>
+    public int BestEpoch { get; }
 
     /// <summary>The flat parameters used by scoring and training.</summary>
     internal NetworkParameters<float> Network { get; }

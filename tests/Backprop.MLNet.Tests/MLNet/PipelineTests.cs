@@ -209,6 +209,8 @@ public class PipelineTests
         var history = fitted.Model.History;
         Assert.True(history.Count < 400, "early stopping should end a 400-epoch run");
         Assert.All(history, h => Assert.NotNull(h.ValidationLoss));
+        Assert.Equal(history.Count - 5, fitted.Model.BestEpoch); // patience 5, best weights restored
+        Assert.Equal(history.Min(h => h.ValidationLoss), history[fitted.Model.BestEpoch - 1].ValidationLoss);
     }
 
     /// <summary>MLContext.CancelExecution is internal in ML.NET 5 (AutoML uses it); reach it as AutoML would.</summary>

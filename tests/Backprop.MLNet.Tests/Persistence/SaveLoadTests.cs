@@ -35,6 +35,7 @@ public class SaveLoadTests
         Assert.Equal(original.OutputWeights, restored.OutputWeights);
         Assert.Equal(original.OutputBias, restored.OutputBias);
         Assert.Equal(original.History, restored.History);
+        Assert.Equal(original.BestEpoch, restored.BestEpoch);
         Assert.Equal(10, restored.History.Count);
         Assert.Equal("Features", last.FeatureColumnName);
     }

@@ -15,6 +15,7 @@ namespace Backprop.MLNet.MLNet.Persistence;
 ///   int32   input count d;  int32 hidden layer count L;  L × (int32 size, int32 activation)
 ///   int32   parameter count;  float32 × count   (W1, b1, …, W_L, b_L, U, c; each W row-major inputs×outputs)
 ///   int32   epochs;  epochs × (int32 epoch, float64 training loss, byte has-validation, float64 validation loss)
+///   int32   the epoch whose weights these are (0 for weights given by hand)
 ///   uint32  end marker 0x424D4C50
 /// </code>
 /// </summary>
@@ -74,6 +75,7 @@ internal static class TransformerFormat
             writer.Write(record.ValidationLoss ?? 0.0);
         }
 
+        writer.Write(model.BestEpoch);
         writer.Write(EndMarker);
     }
 
@@ -145,9 +147,11 @@ internal static class TransformerFormat
                 history[e] = new MlpEpochRecord(epoch, training, hasValidation ? validation : null);
             }
 
+            int bestEpoch = reader.ReadInt32();
+            Check(bestEpoch >= 0 && bestEpoch <= epochs, $"kept epoch {bestEpoch} (of {epochs})");
             Check(reader.ReadUInt32() == EndMarker, "end marker");
             var net = new NetworkParameters<float>(layout, activations, values);
-            return (featureColumn, new BackpropMlpModelParameters(net, history));
+            return (featureColumn, new BackpropMlpModelParameters(net, history, bestEpoch));
         }
         catch (EndOfStreamException e)
         {
