@@ -38,8 +38,11 @@ public sealed partial class BackpropMlpTrainer
         /// <summary>Adam's ε. Default 1e-8.</summary>
         public float Epsilon { get; set; } = 1e-8f;
 
-        /// <summary>λ of the penalty <c>(λ/2)·Σ‖W‖²</c> on weights (not biases). Default 1e-4, as scikit-learn's MLPClassifier.</summary>
-        public float L2Regularization { get; set; } = 1e-4f;
+        /// <summary>
+        /// λ of the penalty <c>(λ/2)·Σ‖W‖²</c> on weights (not biases). Default 0: the handout's loss exactly
+        /// (scikit-learn's MLPClassifier uses 1e-4; try 1e-4–1e-2 against overfitting).
+        /// </summary>
+        public float L2Regularization { get; set; }
 
         /// <summary>Rows per mini-batch; 0 = full batch, the handout's <c>1/N Σ</c>. Default 32.</summary>
         public int BatchSize { get; set; } = 32;

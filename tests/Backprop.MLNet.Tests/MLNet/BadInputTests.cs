@@ -1,0 +1,157 @@
+using System.Reflection;
+using Backprop.MLNet.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Tests.MLNet;
+
+/// <summary>Every bad input gets ML.NET's exception and wording, naming the problem; nothing is silently dropped.</summary>
+public class BadInputTests
+{
+    public sealed class Row
+    {
+        public bool Label { get; set; }
+
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+
+        public float Weight { get; set; } = 1;
+    }
+
+    public sealed class DoubleFeatures
+    {
+        public bool Label { get; set; }
+
+        [VectorType(3)]
+        public double[] Features { get; set; } = [];
+    }
+
+    public sealed class SingleLabel
+    {
+        public float Label { get; set; }
+
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+    }
+
+    public sealed class VariableFeatures
+    {
+        public bool Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+
+    private static Row[] Rows(int n) => Enumerable.Range(0, n).Select(i => new Row { Label = i % 2 == 0, Features = [i, -i, 1] }).ToArray();
+
+    /// <summary>ML.NET's SchemaShape.Create is internal; estimators receive shapes made by it.</summary>
+    private static SchemaShape ShapeOf(DataViewSchema schema) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create", BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public, [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
+
+    public static TheoryData<string, string> SchemaCases => new()
+    {
+        { "missing-feature", "Could not find feature column 'Missing'" },
+        { "double-feature", "Schema mismatch for feature column 'Features': expected Vector<Single>, got Vector<Double>" },
+        { "single-label", "Schema mismatch for label column 'Label': expected Boolean, got Single" },
+        { "variable-feature", "Schema mismatch for feature column 'Features': expected Vector<Single>, got VarVector<Single>" },
+        { "missing-weight", "Could not find weight column 'Nope'" },
+        { "missing-label", "Could not find label column 'Truth'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SchemaCases))]
+    public void EstimatorAndFitRejectBadColumnsWithMlNetWording(string kind, string message)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = kind switch
+        {
+            "double-feature" => ml.Data.LoadFromEnumerable(new[] { new DoubleFeatures { Features = [1, 2, 3] } }),
+            "single-label" => ml.Data.LoadFromEnumerable(new[] { new SingleLabel { Features = [1, 2, 3] } }),
+            "variable-feature" => ml.Data.LoadFromEnumerable(new[] { new VariableFeatures { Features = [1, 2, 3] } }),
+            _ => ml.Data.LoadFromEnumerable(Rows(4)),
+        };
+        var options = new BackpropMlpTrainer.Options
+        {
+            FeatureColumnName = kind == "missing-feature" ? "Missing" : "Features",
+            ExampleWeightColumnName = kind == "missing-weight" ? "Nope" : null,
+            LabelColumnName = kind == "missing-label" ? "Truth" : "Label",
+        };
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(options);
+
+        var shapeError = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.GetOutputSchema(ShapeOf(data.Schema)));
+        Assert.StartsWith(message, shapeError.Message);
+        var fitError = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data));
+        Assert.StartsWith(message, fitError.Message);
+    }
+
+    [Fact]
+    public void WrongWeightTypeIsRejected()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Transforms.Conversion.ConvertType("Weight", "Weight", DataKind.Double).Fit(ml.Data.LoadFromEnumerable(Rows(4))).Transform(ml.Data.LoadFromEnumerable(Rows(4)));
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(exampleWeightColumnName: "Weight");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data));
+        Assert.StartsWith("Schema mismatch for weight column 'Weight': expected Single, got Double", e.Message);
+    }
+
+    [Fact]
+    public void OutputSchemaAddsTheThreeScoreColumns()
+    {
+        var ml = new MLContext(seed: 1);
+        SchemaShape output = ml.BinaryClassification.Trainers.BackpropMlp().GetOutputSchema(ShapeOf(ml.Data.LoadFromEnumerable(Rows(2)).Schema));
+        Assert.Contains(output, c => c.Name == "Score" && c.ItemType == NumberDataViewType.Single);
+        Assert.Contains(output, c => c.Name == "Probability" && c.ItemType == NumberDataViewType.Single && c.Annotations.Any(a => a.Name == "IsNormalized"));
+        Assert.Contains(output, c => c.Name == "PredictedLabel" && c.ItemType == BooleanDataViewType.Instance);
+        Assert.Contains(output, c => c.Name == "Features");
+    }
+
+    [Fact]
+    public void EmptyDataAndAllMissingRowsGiveClearErrors()
+    {
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp();
+        var empty = Assert.Throws<InvalidOperationException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(Array.Empty<Row>())));
+        Assert.Contains("training data has no rows", empty.Message);
+
+        Row[] allNaN = Rows(5).Select(r => new Row { Label = r.Label, Features = [float.NaN, 1, 2] }).ToArray();
+        var missing = Assert.Throws<InvalidOperationException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(allNaN)));
+        Assert.Contains("all 5 rows had a NaN or infinite value in feature column 'Features'", missing.Message);
+    }
+
+    [Fact]
+    public void RowsWithNaNFeaturesOrBadWeightsAreSkippedAndCounted()
+    {
+        var ml = new MLContext(seed: 1);
+        Row[] rows = Rows(10);
+        rows[2].Features[1] = float.NaN;
+        rows[4].Weight = float.NaN;
+        rows[6].Weight = -1;
+        rows[8].Features[0] = float.PositiveInfinity;
+        TrainingDataReader.Result read = TrainingDataReader.Read(ml.Data.LoadFromEnumerable(rows), "Label", "Features", "Weight", () => { }, "training");
+        Assert.Equal(10, read.RowsRead);
+        Assert.Equal(4, read.RowsSkipped);
+        Assert.Equal(6, read.Set.Rows);
+    }
+
+    [Fact]
+    public void InvalidOptionsAreRejectedWhenTheTrainerIsCreated()
+    {
+        var ml = new MLContext();
+        Assert.Equal("NumberOfEpochs", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 0)).ParamName);
+        Assert.Equal("LearningRate", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(learningRate: -1)).ParamName);
+        Assert.Equal("BatchSize", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(batchSize: -5)).ParamName);
+        Assert.Equal("hiddenLayerSizes", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(hiddenLayerSizes: [])).ParamName);
+        var noLayers = new BackpropMlpTrainer.Options();
+        noLayers.HiddenLayers.Clear();
+        Assert.Equal("HiddenLayers", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(noLayers)).ParamName);
+        Assert.Equal("NumberOfThreads", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { NumberOfThreads = 0 })).ParamName);
+    }
+
+    [Fact]
+    public void HiddenLayerInitializerReplacesTheDefaults()
+    {
+        var options = new BackpropMlpTrainer.Options();
+        Assert.Equal([32, 16], options.HiddenLayers.Select(l => l.Size));
+        options = new BackpropMlpTrainer.Options { HiddenLayers = { new MlpLayer(7, MlpActivation.Relu) } };
+        Assert.Equal([7], options.HiddenLayers.Select(l => l.Size));
+    }
+}
