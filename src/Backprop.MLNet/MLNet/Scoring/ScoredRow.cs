@@ -12,8 +12,7 @@ internal sealed class ScoredRow : DataViewRow
     private readonly DataViewRow input;
     private readonly ValueGetter<VBuffer<float>>? getFeatures;
     private readonly BlockScorer scorer;
-    private readonly bool[] scoreActive;
-    private readonly int inputColumnCount;
+    private readonly ScoreColumnAccess access;
     private readonly float[] logit = new float[1];
     private VBuffer<float> features;
     private long scoredPosition = -1;
@@ -23,10 +22,9 @@ internal sealed class ScoredRow : DataViewRow
     {
         this.input = input;
         this.scorer = scorer;
-        this.scoreActive = scoreActive;
+        access = new ScoreColumnAccess(outputSchema, scoreActive);
         Schema = outputSchema;
-        inputColumnCount = outputSchema.Count - 3;
-        if (scoreActive.Any(a => a))
+        if (access.Scoring)
         {
             getFeatures = input.GetGetter<VBuffer<float>>(featureColumn);
         }
@@ -45,25 +43,10 @@ internal sealed class ScoredRow : DataViewRow
     public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
 
     /// <inheritdoc/>
-    public override bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index < inputColumnCount ? input.IsColumnActive(input.Schema[column.Index]) : scoreActive[column.Index - inputColumnCount];
+    public override bool IsColumnActive(DataViewSchema.Column column) => access.IsColumnActive(input, column);
 
     /// <inheritdoc/>
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        if (column.Index < inputColumnCount)
-        {
-            return input.GetGetter<TValue>(input.Schema[column.Index]);
-        }
-
-        int which = column.Index - inputColumnCount;
-        if (!scoreActive[which])
-        {
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested from this row.");
-        }
-
-        return ScoreGetters.Create<TValue>(which, CurrentLogit, column.Name);
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => access.GetGetter<TValue>(input, column, CurrentLogit);
 
     private float CurrentLogit()
     {

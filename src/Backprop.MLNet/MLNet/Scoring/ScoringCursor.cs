@@ -18,8 +18,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
     private readonly ValueGetter<VBuffer<float>>? mainFeatures;
     private readonly BlockScorer scorer;
     private readonly float[] logits;
-    private readonly int inputColumnCount;
-    private readonly bool[] scoreActive;
+    private readonly ScoreColumnAccess access;
     private VBuffer<float> features;
     private long row = -1;
     private long blockStart;
@@ -38,15 +37,14 @@ internal sealed class ScoringCursor : DataViewRowCursor
         this.main = main;
         this.ahead = ahead;
         this.scorer = scorer;
-        this.scoreActive = scoreActive;
+        access = new ScoreColumnAccess(outputSchema, scoreActive);
         Schema = outputSchema;
-        inputColumnCount = outputSchema.Count - 3;
         logits = new float[scorer.Capacity];
         if (ahead is not null)
         {
             aheadFeatures = ahead.GetGetter<VBuffer<float>>(featureColumn);
         }
-        else if (scoreActive.Any(a => a))
+        else if (access.Scoring)
         {
             mainFeatures = main.GetGetter<VBuffer<float>>(featureColumn);
         }
@@ -65,8 +63,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
     public override ValueGetter<DataViewRowId> GetIdGetter() => main.GetIdGetter();
 
     /// <inheritdoc/>
-    public override bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index < inputColumnCount ? main.IsColumnActive(main.Schema[column.Index]) : scoreActive[column.Index - inputColumnCount];
+    public override bool IsColumnActive(DataViewSchema.Column column) => access.IsColumnActive(main, column);
 
     /// <inheritdoc/>
     public override bool MoveNext()
@@ -81,21 +78,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
     }
 
     /// <inheritdoc/>
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        if (column.Index < inputColumnCount)
-        {
-            return main.GetGetter<TValue>(main.Schema[column.Index]);
-        }
-
-        int which = column.Index - inputColumnCount;
-        if (!scoreActive[which])
-        {
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
-        }
-
-        return ScoreGetters.Create<TValue>(which, CurrentLogit, column.Name);
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => access.GetGetter<TValue>(main, column, CurrentLogit);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
