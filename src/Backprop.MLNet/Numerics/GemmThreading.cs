@@ -8,9 +8,14 @@ namespace Backprop.MLNet.Numerics;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Workers spin for a short while after each job, so the back-to-back products of a training step reach a
-/// worker that is already awake (a few hundred nanoseconds instead of the microseconds of waking a sleeping
-/// thread), then block on a semaphore.
+/// Workers spin (with PAUSE, ~50 µs) after each job, so the back-to-back products of a training step reach a
+/// worker that is already awake (a microsecond or two instead of the tens of microseconds of waking a sleeping
+/// thread on this kind of VM), then block on a semaphore.
+/// </para>
+/// <para>
+/// After its own slice the caller takes back any slice no worker has started, so a worker that is asleep or
+/// whose core is busy elsewhere costs the parallelism, never a wait. Slices are whole tiles and the k-blocking
+/// never depends on them, so whoever computes a slice produces the same bits.
 /// </para>
 /// <para>
 /// One product uses the workers at a time; a caller that finds them busy (another thread's product) computes
