@@ -38,7 +38,7 @@ internal static class Objective
             }
 
             // ∂/∂W of (λ/2)·‖W‖² is λ·W.
-            foreach ((int offset, int length) in net.Layout.WeightRanges())
+            foreach ((int offset, int length) in net.Layout.WeightRanges)
             {
                 Span<T> g = gradient.Slice(offset, length);
                 TensorPrimitives.MultiplyAdd(net.Values.AsSpan(offset, length), lambda, g, g);
@@ -53,7 +53,7 @@ internal static class Objective
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sum = T.Zero;
-        foreach ((int offset, int length) in net.Layout.WeightRanges())
+        foreach ((int offset, int length) in net.Layout.WeightRanges)
         {
             sum += TensorPrimitives.SumOfSquares<T>(net.Values.AsSpan(offset, length));
         }

@@ -46,6 +46,7 @@ internal sealed class ParameterLayout
         offset += HiddenSizes[^1];
         OutputBiasOffset = checked((int)offset);
         Count = checked((int)(offset + 1));
+        WeightRanges = [.. Enumerable.Range(0, LayerCount).Select(l => (WeightOffset(l), WeightCount(l))), (OutputWeightOffset, HiddenSizes[^1])];
     }
 
     /// <summary>Number of input features <c>d</c>.</summary>
@@ -79,15 +80,7 @@ internal sealed class ParameterLayout
     public int WeightCount(int l) => LayerInputCount(l) * HiddenSizes[l];
 
     /// <summary>The ranges holding weights (not biases): the ones L2 regularisation applies to.</summary>
-    public IEnumerable<(int Offset, int Length)> WeightRanges()
-    {
-        for (int l = 0; l < LayerCount; l++)
-        {
-            yield return (WeightOffset(l), WeightCount(l));
-        }
-
-        yield return (OutputWeightOffset, HiddenSizes[^1]);
-    }
+    public (int Offset, int Length)[] WeightRanges { get; }
 
     /// <summary>Whether another layout describes the same shapes.</summary>
     public bool SameShapeAs(ParameterLayout other) =>

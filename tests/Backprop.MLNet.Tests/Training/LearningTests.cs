@@ -72,7 +72,7 @@ public class LearningTests
             {
                 HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.01, BatchSize = 32, NumberOfEpochs = 100, Seed = 4, L2Regularization = lambda,
             });
-            return r.Network.Layout.WeightRanges().Sum(w => r.Network.Values.AsSpan(w.Offset, w.Length).ToArray().Sum(v => (double)v * v));
+            return r.Network.Layout.WeightRanges.Sum(w => r.Network.Values.AsSpan(w.Offset, w.Length).ToArray().Sum(v => (double)v * v));
         }
 
         Assert.True(Norm(0.1) < 0.5 * Norm(0), "L2 = 0.1 should at least halve the squared weight norm");

@@ -213,4 +213,50 @@ public class TrainingBehaviourTests
             Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4f * (1 + Math.Abs(a[i])), $"parameter {i}: dense {a[i]} sparse {b[i]}");
         }
     }
+
+    [Theory]
+    [InlineData(MlpOptimizer.Sgd, 0.0, false)]
+    [InlineData(MlpOptimizer.Adam, 1e-3, false)]
+    [InlineData(MlpOptimizer.Momentum, 0.0, true)]
+    public void TheTrainingLoopAllocatesNothingPerBatch(MlpOptimizer optimizer, double lambda, bool sparse)
+    {
+        TrainingSet<float> dense = SyntheticData.LinearlySeparable(512, 8, seed: 2);
+        TrainingSet<float> data = sparse ? ToSparse(dense) : dense;
+        TrainingSettings settings = Settings(epochs: 1) with { Optimizer = optimizer, L2Regularization = lambda, BatchSize = 8, MaxThreads = 1 };
+        NetworkTrainer.Train(data, null, null, settings); // warm up (JIT, pooled buffers)
+
+        long Allocated(int epochs)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            NetworkTrainer.Train(data, null, null, settings with { NumberOfEpochs = epochs });
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        long one = Allocated(1), five = Allocated(5);
+        double perBatch = (five - one) / (4.0 * 512 / 8);
+        Assert.True(perBatch < 16, $"{perBatch:F1} bytes allocated per batch (one epoch {one} B, five {five} B)");
+    }
+
+    private static TrainingSet<float> ToSparse(TrainingSet<float> dense)
+    {
+        var values = new List<float>();
+        var indices = new List<int>();
+        var starts = new List<int> { 0 };
+        for (int i = 0; i < dense.Rows; i++)
+        {
+            for (int j = 0; j < dense.Columns; j++)
+            {
+                float v = dense.Dense![i * dense.Columns + j];
+                if (v != 0)
+                {
+                    values.Add(v);
+                    indices.Add(j);
+                }
+            }
+
+            starts.Add(values.Count);
+        }
+
+        return TrainingSet<float>.FromSparse(values.ToArray(), indices.ToArray(), starts.ToArray(), dense.Columns, dense.Labels);
+    }
 }
