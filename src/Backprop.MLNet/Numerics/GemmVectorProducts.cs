@@ -51,7 +51,14 @@ internal static class GemmVectorProducts
         {
             // x = op(A)[0, :]; C[0, :] = xᵀ·op(B).
             ReadOnlySpan<T> x = transA == Transpose.No ? a.Slice(0, k) : Gather(a, lda, k, GemmScratch<T>.First(k));
-            if (transB == Transpose.Yes)
+            if (transB == Transpose.No && typeof(T) == typeof(float) && GemmMicroKernel.IsSupported)
+            {
+                // One row through the blocked kernel's own order, so a row scored alone (PredictionEngine) gets
+                // the same bits as the same row inside a block.
+                GemmRowKernel.Multiply(
+                    MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(b), ldb, k, n, MemoryMarshal.Cast<T, float>(c), accumulate);
+            }
+            else if (transB == Transpose.Yes)
             {
                 DotRows(b, ldb, n, k, x, c, 1, accumulate);
             }

@@ -66,8 +66,8 @@ public class PipelineTests
         for (int i = 0; i < rows.Count; i++)
         {
             Prediction single = engine.Predict(rows[i]);
-            Assert.True(Math.Abs(batch[i].Score - single.Score) <= 1e-5f * (1 + Math.Abs(single.Score)), $"row {i}: block score {batch[i].Score:R}, single-row score {single.Score:R}");
-            Assert.True(Math.Abs(batch[i].Probability - single.Probability) <= 1e-6f, $"row {i}: block probability {batch[i].Probability:R}, single-row {single.Probability:R}");
+            Assert.True(batch[i].Score == single.Score, $"row {i}: block score {batch[i].Score:R}, single-row score {single.Score:R}");
+            Assert.True(batch[i].Probability == single.Probability, $"row {i}: block probability {batch[i].Probability:R}, single-row {single.Probability:R}");
             Assert.Equal(batch[i].PredictedLabel, single.PredictedLabel);
             Assert.Equal(single.Score > 0, single.PredictedLabel);
             Assert.True(Math.Abs(1 / (1 + Math.Exp(-single.Score)) - single.Probability) <= 1e-6);
@@ -114,7 +114,7 @@ public class PipelineTests
             {
                 id(ref rowId);
                 score(ref s);
-                Assert.True(float.IsNaN(s) ? float.IsNaN(idGetterScores[rowId]) : Math.Abs(idGetterScores[rowId] - s) <= 1e-5f * (1 + Math.Abs(s)), $"row {rowId}: shuffled {idGetterScores[rowId]:R}, in order {s:R}");
+                Assert.True(float.IsNaN(s) ? float.IsNaN(idGetterScores[rowId]) : idGetterScores[rowId] == s, $"row {rowId}: shuffled {idGetterScores[rowId]:R}, in order {s:R}");
             }
         }
     }
