@@ -9,7 +9,8 @@ namespace Backprop.MLNet.Tests.Persistence;
 /// <summary>Damaged, truncated and too-new model files, and data that does not fit: errors that say what is wrong.</summary>
 public class BadModelFileTests : IDisposable
 {
-    private static readonly byte[] PayloadStart = [1, 0, 0, 0, 8, .. "Features"u8];
+    // Our payload: uint32 version, int32 body length, body (starting with the feature column name), uint32 CRC-32, uint32 end marker.
+    private static readonly byte[] BodyStart = [8, .. "Features"u8];
     private readonly SavedModels.TempFolder temp = new();
     private readonly string modelPath;
 
@@ -36,7 +37,7 @@ public class BadModelFileTests : IDisposable
     [Fact]
     public void NewerPayloadVersionAsksForAnUpdate()
     {
-        EditPayload(payload => payload[0] = 99);
+        EditPayload(payload => payload[0] = 99, fixChecksum: false);
         var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
         Assert.Contains("model format version 99", e.Message);
         Assert.Contains("Update the Backprop.MLNet package", e.Message);
@@ -49,17 +50,29 @@ public class BadModelFileTests : IDisposable
     [Fact]
     public void WrongLayerShapeIsReported()
     {
-        // The first hidden layer's size (after version, name, input count and layer count) becomes 33 instead of 32.
-        EditPayload(payload => payload[PayloadStart.Length + 8] = 33);
+        // The first hidden layer's size (after version, length, name, input count and layer count) becomes 33
+        // instead of 32, with a matching checksum: the shape check itself must catch it.
+        EditPayload(payload => payload[8 + BodyStart.Length + 8] = 33, fixChecksum: true);
         var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
         Assert.Contains("9→33→16→1", e.Message);
         Assert.Contains("damaged", e.Message);
     }
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(500)]
+    [InlineData(2000)]
+    public void FlippedBitIsReportedAsCorrupted(int offset)
+    {
+        EditPayload(payload => payload[offset] ^= 0x10, fixChecksum: false);
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("checksum does not match", e.Message);
+    }
+
     [Fact]
     public void CutPayloadIsReportedAsTruncated()
     {
-        EditPayload(payload => payload[..(payload.Length / 2)], replaceWhole: true);
+        ReplacePayload(payload => payload[..(payload.Length / 2)]);
         var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
         Assert.Contains("truncated", e.Message);
     }
@@ -67,7 +80,7 @@ public class BadModelFileTests : IDisposable
     [Fact]
     public void FailedLoadLeavesTheFileAlone()
     {
-        EditPayload(payload => payload[0] = 7);
+        EditPayload(payload => payload[0] = 7, fixChecksum: false);
         byte[] before = File.ReadAllBytes(modelPath);
         Assert.ThrowsAny<Exception>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
         Assert.Equal(before, File.ReadAllBytes(modelPath));
@@ -115,10 +128,21 @@ public class BadModelFileTests : IDisposable
         public float[] Features { get; set; } = [];
     }
 
-    /// <summary>Rewrites our payload inside the zip (ZipArchive recomputes the entry's CRC).</summary>
-    private void EditPayload(Action<byte[]> edit) => EditPayload(p => { edit(p); return p; }, replaceWhole: false);
+    /// <summary>Edits our payload in place inside the zip (ZipArchive recomputes the zip entry's own CRC).</summary>
+    private void EditPayload(Action<byte[]> edit, bool fixChecksum) => ReplacePayload(p =>
+    {
+        edit(p);
+        if (fixChecksum)
+        {
+            int length = BitConverter.ToInt32(p, 4);
+            BitConverter.GetBytes(Crc32.Compute(p.AsSpan(8, length))).CopyTo(p, 8 + length);
+        }
 
-    private void EditPayload(Func<byte[], byte[]> edit, bool replaceWhole)
+        return p;
+    });
+
+    /// <summary>Replaces our payload (from its version field to the end of the entry) by what <paramref name="edit"/> returns.</summary>
+    private void ReplacePayload(Func<byte[], byte[]> edit)
     {
         using ZipArchive zip = ZipFile.Open(modelPath, ZipArchiveMode.Update);
         foreach (ZipArchiveEntry entry in zip.Entries.ToList())
@@ -131,7 +155,7 @@ public class BadModelFileTests : IDisposable
                 bytes = copy.ToArray();
             }
 
-            int at = bytes.AsSpan().IndexOf(PayloadStart);
+            int at = bytes.AsSpan().IndexOf(BodyStart) - 8;
             if (at < 0)
             {
                 continue;

@@ -11,11 +11,13 @@ namespace Backprop.MLNet.MLNet.Persistence;
 /// from ML.NET's header), little-endian:
 /// <code>
 ///   uint32  format version
+///   int32   body length in bytes, then the body:
 ///   string  feature column name (BinaryWriter: 7-bit length, UTF-8)
 ///   int32   input count d;  int32 hidden layer count L;  L × (int32 size, int32 activation)
 ///   int32   parameter count;  float32 × count   (W1, b1, …, W_L, b_L, U, c; each W row-major inputs×outputs)
 ///   int32   epochs;  epochs × (int32 epoch, float64 training loss, byte has-validation, float64 validation loss)
 ///   int32   the epoch whose weights these are (0 for weights given by hand)
+///   uint32  CRC-32 of the body
 ///   uint32  end marker 0x424D4C50
 /// </code>
 /// </summary>
@@ -53,8 +55,22 @@ internal static class TransformerFormat
     /// <summary>Writes our payload.</summary>
     public static void WritePayload(BinaryWriter writer, string featureColumn, BackpropMlpModelParameters model)
     {
-        NetworkParameters<float> net = model.Network;
+        var body = new MemoryStream();
+        using (var bodyWriter = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            WriteBody(bodyWriter, featureColumn, model);
+        }
+
         writer.Write(CurrentFormatVersion);
+        writer.Write(checked((int)body.Length));
+        writer.Write(body.GetBuffer(), 0, (int)body.Length);
+        writer.Write(Crc32.Compute(body.GetBuffer().AsSpan(0, (int)body.Length)));
+        writer.Write(EndMarker);
+    }
+
+    private static void WriteBody(BinaryWriter writer, string featureColumn, BackpropMlpModelParameters model)
+    {
+        NetworkParameters<float> net = model.Network;
         writer.Write(featureColumn);
         writer.Write(net.Layout.InputCount);
         writer.Write(net.Layout.LayerCount);
@@ -76,7 +92,6 @@ internal static class TransformerFormat
         }
 
         writer.Write(model.BestEpoch);
-        writer.Write(EndMarker);
     }
 
     /// <summary>Reads our payload, checking every field; a bad one raises <see cref="ModelFileException"/> saying what is wrong.</summary>
@@ -93,70 +108,92 @@ internal static class TransformerFormat
                     (version > CurrentFormatVersion ? "Update the Backprop.MLNet package to load it." : "The file is damaged."));
             }
 
-            string featureColumn = reader.ReadString();
-            if (string.IsNullOrWhiteSpace(featureColumn))
+            int length = reader.ReadInt32();
+            Check(length > 0, $"payload length {length}");
+            byte[] body = reader.ReadBytes(length);
+            if (body.Length != length)
             {
-                throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
+                throw new EndOfStreamException();
             }
 
-            int inputs = reader.ReadInt32();
-            int layers = reader.ReadInt32();
-            Check(inputs is > 0 and <= MaxLayerSize * 64, $"input count {inputs}");
-            Check(layers is > 0 and <= MaxLayers, $"hidden layer count {layers}");
-            int[] sizes = new int[layers];
-            var activations = new MlpActivation[layers];
-            for (int l = 0; l < layers; l++)
+            uint checksum = reader.ReadUInt32();
+            if (checksum != Crc32.Compute(body))
             {
-                sizes[l] = reader.ReadInt32();
-                int activation = reader.ReadInt32();
-                Check(sizes[l] is > 0 and <= MaxLayerSize, $"size {sizes[l]} of hidden layer {l}");
-                Check(Enum.IsDefined((MlpActivation)activation), $"activation code {activation} of hidden layer {l}");
-                activations[l] = (MlpActivation)activation;
+                throw new ModelFileException("The BackpropMlp model's checksum does not match its contents: the file is corrupted.");
             }
 
-            ParameterLayout layout;
-            try
-            {
-                layout = new ParameterLayout(inputs, sizes);
-            }
-            catch (OverflowException)
-            {
-                throw new ModelFileException($"The BackpropMlp model's layer shape {inputs}→{string.Join("→", sizes)}→1 is too large; the file is damaged.");
-            }
-
-            int count = reader.ReadInt32();
-            if (count != layout.Count)
-            {
-                throw new ModelFileException(
-                    $"The BackpropMlp model holds {count} weights, but its layer shape {inputs}→{string.Join("→", sizes)}→1 needs {layout.Count}; the file is damaged.");
-            }
-
-            float[] values = ReadFloats(reader, count);
-            int firstBad = Array.FindIndex(values, v => !float.IsFinite(v));
-            Check(firstBad < 0, $"weight {firstBad} (not a finite number)");
-
-            int epochs = reader.ReadInt32();
-            Check(epochs is >= 0 and <= MaxEpochs, $"epoch count {epochs}");
-            var history = new MlpEpochRecord[epochs];
-            for (int e = 0; e < epochs; e++)
-            {
-                int epoch = reader.ReadInt32();
-                double training = reader.ReadDouble();
-                bool hasValidation = reader.ReadBoolean();
-                double validation = reader.ReadDouble();
-                history[e] = new MlpEpochRecord(epoch, training, hasValidation ? validation : null);
-            }
-
-            int bestEpoch = reader.ReadInt32();
-            Check(bestEpoch >= 0 && bestEpoch <= epochs, $"kept epoch {bestEpoch} (of {epochs})");
             Check(reader.ReadUInt32() == EndMarker, "end marker");
-            var net = new NetworkParameters<float>(layout, activations, values);
-            return (featureColumn, new BackpropMlpModelParameters(net, history, bestEpoch));
+            using var bodyReader = new BinaryReader(new MemoryStream(body, writable: false));
+            (string FeatureColumn, BackpropMlpModelParameters Model) result = ReadBody(bodyReader);
+            Check(bodyReader.BaseStream.Position == length, "payload length (the contents end early)");
+            return result;
         }
         catch (EndOfStreamException e)
         {
             throw new ModelFileException("The BackpropMlp model entry ends before all its data; the file is truncated or damaged.", e);
         }
+    }
+
+    private static (string FeatureColumn, BackpropMlpModelParameters Model) ReadBody(BinaryReader reader)
+    {
+        string featureColumn = reader.ReadString();
+        if (string.IsNullOrWhiteSpace(featureColumn))
+        {
+            throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
+        }
+
+        int inputs = reader.ReadInt32();
+        int layers = reader.ReadInt32();
+        Check(inputs is > 0 and <= MaxLayerSize * 64, $"input count {inputs}");
+        Check(layers is > 0 and <= MaxLayers, $"hidden layer count {layers}");
+        int[] sizes = new int[layers];
+        var activations = new MlpActivation[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            sizes[l] = reader.ReadInt32();
+            int activation = reader.ReadInt32();
+            Check(sizes[l] is > 0 and <= MaxLayerSize, $"size {sizes[l]} of hidden layer {l}");
+            Check(Enum.IsDefined((MlpActivation)activation), $"activation code {activation} of hidden layer {l}");
+            activations[l] = (MlpActivation)activation;
+        }
+
+        ParameterLayout layout;
+        try
+        {
+            layout = new ParameterLayout(inputs, sizes);
+        }
+        catch (OverflowException)
+        {
+            throw new ModelFileException($"The BackpropMlp model's layer shape {inputs}→{string.Join("→", sizes)}→1 is too large; the file is damaged.");
+        }
+
+        int count = reader.ReadInt32();
+        if (count != layout.Count)
+        {
+            throw new ModelFileException(
+                $"The BackpropMlp model holds {count} weights, but its layer shape {inputs}→{string.Join("→", sizes)}→1 needs {layout.Count}; the file is damaged.");
+        }
+
+        float[] values = ReadFloats(reader, count);
+        int firstBad = Array.FindIndex(values, v => !float.IsFinite(v));
+        Check(firstBad < 0, $"weight {firstBad} (not a finite number)");
+
+        int epochs = reader.ReadInt32();
+        Check(epochs is >= 0 and <= MaxEpochs, $"epoch count {epochs}");
+        var history = new MlpEpochRecord[epochs];
+        for (int e = 0; e < epochs; e++)
+        {
+            int epoch = reader.ReadInt32();
+            double training = reader.ReadDouble();
+            bool hasValidation = reader.ReadBoolean();
+            double validation = reader.ReadDouble();
+            history[e] = new MlpEpochRecord(epoch, training, hasValidation ? validation : null);
+        }
+
+        int bestEpoch = reader.ReadInt32();
+        Check(bestEpoch >= 0 && bestEpoch <= epochs, $"kept epoch {bestEpoch} (of {epochs})");
+        var net = new NetworkParameters<float>(layout, activations, values);
+        return (featureColumn, new BackpropMlpModelParameters(net, history, bestEpoch));
     }
 
     private static void Check(bool ok, string what)
