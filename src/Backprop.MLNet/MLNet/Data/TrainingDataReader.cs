@@ -45,7 +45,10 @@ internal static class TrainingDataReader
         ValueGetter<bool> getLabel = cursor.GetGetter<bool>(schema[labelIndex]);
         ValueGetter<float>? getWeight = weightIndex is int wi ? cursor.GetGetter<float>(schema[wi]) : null;
 
-        long? rowCountHint = data.GetRowCount();
+        // Knowing the row count lets the dense feature matrix be allocated once at its exact size (growing by
+        // doubling could hold up to twice the matrix). When the view does not know it, a pass with no active
+        // columns counts the rows cheaply: no transform computes anything for it.
+        long? rowCountHint = data.GetRowCount() ?? CountRows(data, throwIfCanceled);
         var features = new FeatureRowBuffer(d, rowCountHint);
         var labels = new GrowableArray<float>(rowCountHint);
         GrowableArray<float>? weights = getWeight is null ? null : new GrowableArray<float>(rowCountHint);
@@ -90,6 +93,21 @@ internal static class TrainingDataReader
         int rows = labels.Count;
         TrainingSet<float> set = features.ToTrainingSet(labels.Buffer.AsSpan(0, rows).ToArray(), weights?.Buffer.AsSpan(0, rows).ToArray());
         return new Result(set, read, skipped);
+    }
+
+    private static long CountRows(IDataView data, Action throwIfCanceled)
+    {
+        using DataViewRowCursor cursor = data.GetRowCursor([]);
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            if ((++rows & 65535) == 0)
+            {
+                throwIfCanceled();
+            }
+        }
+
+        return rows;
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
