@@ -40,7 +40,7 @@ public static class BreastCancerSample
             progress => Timed(() => featurizer.Append(ml.BinaryClassification.Trainers.BackpropMlp(MlpOptions(options, progress))).Fit(split.TrainSet)));
         BackpropMlpModelParameters network = mlp.LastTransformer.Model;
         console.MarkupLine($"Trained [bold]{Markup.Escape(network.ToString())}[/] for {network.History.Count} epochs in {mlpTime.TotalSeconds:F2} s.");
-        if (network.History.Where(r => r.ValidationLoss is not null).MinBy(r => r.ValidationLoss) is { } best)
+        if (network.BestEpoch > 0 && network.BestEpoch < network.History.Count && network.History[network.BestEpoch - 1] is { } best)
         {
             console.MarkupLine($"Early stopping kept the weights of epoch {best.Epoch} (validation loss {best.ValidationLoss:F4}).");
         }
@@ -102,7 +102,7 @@ public static class BreastCancerSample
         };
         for (int i = 0; i < options.HiddenLayers.Count; i++)
         {
-            bool lastLayer = i == options.HiddenLayers.Count - 1;
+            bool lastLayer = i == options.HiddenLayers.Count - 1 && i > 0; // as the library's simple overload: one layer is tanh
             mlpOptions.HiddenLayers.Add(new MlpLayer(options.HiddenLayers[i], lastLayer ? MlpActivation.Sigmoid : MlpActivation.Tanh));
         }
 

@@ -18,7 +18,7 @@ public static class CommandLine
           --label NAME         header name of the 0/1 (or true/false) label column   [Label]
           --separator X        column separator: a character, or 'tab'              [from the header]
           --epochs N           training epochs (early stopping may end sooner)      [100]
-          --layers A,B,...     hidden layer sizes; last sigmoid, the others tanh    [32,16]
+          --layers A,B,...     hidden layer sizes; last sigmoid, others tanh       [32,16]
           --learning-rate X    Adam's step size                                     [0.001]
           --out DIR            where to write the PNGs and model.zip                [current directory]
           --seed N             seed of the split and the network                    [1]

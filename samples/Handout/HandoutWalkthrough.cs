@@ -85,8 +85,8 @@ public sealed record HandoutWalkthrough
 
     private static float Difference(HandoutPass pass, BackpropTrace trace) => new[]
     {
-        MaxDifference(pass.U1, trace.U[0]), MaxDifference(pass.H1, trace.H[0]),
-        MaxDifference(pass.U2, trace.U[1]), MaxDifference(pass.H2, trace.H[1]),
+        MaxDifference(pass.U1, trace.PreActivations[0]), MaxDifference(pass.H1, trace.Activations[0]),
+        MaxDifference(pass.U2, trace.PreActivations[1]), MaxDifference(pass.H2, trace.Activations[1]),
         MaxDifference(pass.U3, trace.U3), MaxDifference(pass.YHat, trace.YHat), MathF.Abs(pass.Loss - trace.Loss),
         MaxDifference(pass.DU3, trace.DeltaU3), MaxDifference(pass.DU, trace.OutputWeightGradient), MathF.Abs(pass.DC - trace.OutputBiasGradient),
         MaxDifference(pass.DW2, trace.WeightGradients[1]), MaxDifference(pass.DB2, trace.BiasGradients[1]),

@@ -17,7 +17,10 @@ public static class BackpropMlpCatalog
     /// <param name="labelColumnName">Boolean label column.</param>
     /// <param name="featureColumnName">Known-size <c>Vector&lt;Single&gt;</c> feature column.</param>
     /// <param name="exampleWeightColumnName">Optional Single example-weight column.</param>
-    /// <param name="hiddenLayerSizes">Units per hidden layer; the last hidden layer is sigmoid and the ones before it tanh (so two sizes give the handout's network). Null: 32, 16.</param>
+    /// <param name="hiddenLayerSizes">
+    /// Units per hidden layer. With two or more, the last layer is sigmoid and the others tanh (two sizes give the
+    /// handout's network); a single layer is tanh. Null: 32, 16.
+    /// </param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="learningRate">Adam's step size.</param>
     /// <param name="batchSize">Rows per mini-batch; 0 = full batch.</param>
@@ -50,7 +53,8 @@ public static class BackpropMlpCatalog
             options.HiddenLayers.Clear();
             for (int i = 0; i < hiddenLayerSizes.Length; i++)
             {
-                options.HiddenLayers.Add(new MlpLayer(hiddenLayerSizes[i], i == hiddenLayerSizes.Length - 1 ? MlpActivation.Sigmoid : MlpActivation.Tanh));
+                bool last = i == hiddenLayerSizes.Length - 1 && i > 0;
+                options.HiddenLayers.Add(new MlpLayer(hiddenLayerSizes[i], last ? MlpActivation.Sigmoid : MlpActivation.Tanh));
             }
         }
 

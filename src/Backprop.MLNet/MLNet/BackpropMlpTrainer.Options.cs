@@ -39,8 +39,9 @@ public sealed partial class BackpropMlpTrainer
         public float Epsilon { get; set; } = 1e-8f;
 
         /// <summary>
-        /// λ of the penalty <c>(λ/2)·Σ‖W‖²</c> on weights (not biases). Default 0: the handout's loss exactly
-        /// (scikit-learn's MLPClassifier uses 1e-4; try 1e-4–1e-2 against overfitting).
+        /// λ of the penalty <c>(λ/2)·Σ‖W‖²</c> on weights (not biases), added to each mini-batch's mean loss.
+        /// Default 0: the handout's loss exactly; try 1e-4–1e-2 against overfitting. (scikit-learn's alpha is
+        /// divided by the batch size: its alpha equals λ × batch size here.)
         /// </summary>
         public float L2Regularization { get; set; }
 

@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Backprop.MLNet;
 
 /// <summary>
-/// Every intermediate value of one forward and backward pass, named as in the handout, for teaching and
-/// inspection: <c>u[l]</c> and <c>h[l]</c> of each hidden layer, <c>u3</c>, <c>ŷ</c>, the loss, and
-/// the gradients <c>∂L/∂W[l]</c>, <c>∂L/∂b[l]</c>, <c>∂L/∂U</c>, <c>∂L/∂c</c>.
+/// Every intermediate value of one forward and backward pass, for teaching and inspection: the handout's
+/// <c>u⁽ˡ⁾</c> (<see cref="PreActivations"/>) and <c>h⁽ˡ⁾</c> (<see cref="Activations"/>) of each hidden layer,
+/// <c>u3</c>, <c>ŷ</c>, the loss, and the gradients <c>∂L/∂W⁽ˡ⁾</c>, <c>∂L/∂b⁽ˡ⁾</c>, <c>∂L/∂U</c>, <c>∂L/∂c</c>.
 /// </summary>
 /// <remarks>
 /// Computed by the same backpropagation code the trainer uses (in float); index 0 is the handout's
@@ -17,11 +17,11 @@ public sealed class BackpropTrace
     {
     }
 
-    /// <summary><c>u[l] = h[l−1]·W[l] + b[l]</c> (with <c>h[−1] = x</c>), rows are examples.</summary>
-    public IReadOnlyList<Matrix<float>> U { get; private init; } = [];
+    /// <summary>The handout's <c>u⁽ˡ⁾ = h⁽ˡ⁻¹⁾·W⁽ˡ⁾ + b⁽ˡ⁾</c> (with <c>h⁽⁰⁾ = x</c>) of each hidden layer, rows are examples.</summary>
+    public IReadOnlyList<Matrix<float>> PreActivations { get; private init; } = [];
 
-    /// <summary><c>h[l] = act(u[l])</c>.</summary>
-    public IReadOnlyList<Matrix<float>> H { get; private init; } = [];
+    /// <summary>The handout's <c>h⁽ˡ⁾ = act(u⁽ˡ⁾)</c> of each hidden layer.</summary>
+    public IReadOnlyList<Matrix<float>> Activations { get; private init; } = [];
 
     /// <summary>The logits <c>u3 = h_last·U + c</c>.</summary>
     public Vector<float> U3 { get; private init; } = Vector<float>.Build.Dense(0);
@@ -102,8 +102,8 @@ public sealed class BackpropTrace
         float[] u3 = ws.U3(n).ToArray();
         return new BackpropTrace
         {
-            U = u,
-            H = h,
+            PreActivations = u,
+            Activations = h,
             U3 = Vector<float>.Build.DenseOfArray(u3),
             YHat = Vector<float>.Build.DenseOfArray(u3.Select(Network.BinaryCrossEntropy.Sigmoid).ToArray()),
             Loss = loss,

@@ -152,6 +152,11 @@ internal static class NetworkTrainer
             }
         }
 
+        if (bestEpoch == 0)
+        {
+            bestEpoch = history.Count; // no validation loss ever improved on +∞ (all NaN): keep the last weights
+        }
+
         if (best is not null && bestEpoch != history.Count)
         {
             best.CopyTo(net.Values, 0);
@@ -193,7 +198,7 @@ internal static class NetworkTrainer
         if (!start.Layout.SameShapeAs(layout))
         {
             throw new ArgumentException(
-                $"The starting weights have shape {Describe(start.Layout)} but the data and HiddenLayers ask for {Describe(layout)}.", "start");
+                $"The starting weights have shape {Describe(start.Layout)} but the data and HiddenLayers ask for {Describe(layout)}.", "startingWeights");
         }
 
         return start.Clone();

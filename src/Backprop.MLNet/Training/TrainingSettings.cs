@@ -7,13 +7,13 @@ namespace Backprop.MLNet.Training;
 internal sealed record TrainingSettings
 {
     /// <summary>Hidden layers, first to last (the handout's: tanh then sigmoid).</summary>
-    public IReadOnlyList<MlpLayer> HiddenLayers { get; init; } = [new MlpLayer(16, MlpActivation.Tanh), new MlpLayer(8, MlpActivation.Sigmoid)];
+    public IReadOnlyList<MlpLayer> HiddenLayers { get; init; } = MlpLayerCollection.Defaults;
 
     /// <summary>Update rule.</summary>
     public MlpOptimizer Optimizer { get; init; } = MlpOptimizer.Adam;
 
     /// <summary>Step size η.</summary>
-    public double LearningRate { get; init; } = 0.01;
+    public double LearningRate { get; init; } = 0.001;
 
     /// <summary>μ of <see cref="MlpOptimizer.Momentum"/>.</summary>
     public double Momentum { get; init; } = 0.9;

@@ -41,9 +41,9 @@ public class HandComputedStepTests
         {
             for (int k = 0; k < 2; k++)
             {
-                Near(expected.H1[i, k], trace.H[0][i, k], 1e-6, $"h1[{i},{k}]");
-                Near(Math.Tanh(trace.U[0][i, k]), trace.H[0][i, k], 1e-6, $"tanh(u1[{i},{k}])");
-                Near(expected.H2[i, k], trace.H[1][i, k], 1e-6, $"h2[{i},{k}]");
+                Near(expected.H1[i, k], trace.Activations[0][i, k], 1e-6, $"h1[{i},{k}]");
+                Near(Math.Tanh(trace.PreActivations[0][i, k]), trace.Activations[0][i, k], 1e-6, $"tanh(u1[{i},{k}])");
+                Near(expected.H2[i, k], trace.Activations[1][i, k], 1e-6, $"h2[{i},{k}]");
             }
 
             Near(expected.U3[i], trace.U3[i], 1e-6, $"u3[{i}]");

@@ -81,7 +81,7 @@ internal static class ColumnChecks
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new ArgumentException($"The {role} column name must not be empty.", name);
+            throw new ArgumentException($"The {role} column name must not be empty.", "inputSchema");
         }
 
         SchemaShape.Column column = shape.LastOrDefault(c => c.Name == name); // a later column hides an earlier one of the same name
