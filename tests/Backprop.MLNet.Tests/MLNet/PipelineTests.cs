@@ -119,6 +119,42 @@ public class PipelineTests
         }
     }
 
+    /// <summary>A row whose feature vector counts how often ML.NET reads it.</summary>
+    public sealed class CountingRow
+    {
+        public static int FeatureReads;
+
+        private readonly float[] features = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+        public bool Label { get; set; }
+
+        [VectorType(9)]
+        public float[] Features
+        {
+            get
+            {
+                Interlocked.Increment(ref FeatureReads);
+                return features;
+            }
+
+            set { }
+        }
+    }
+
+    [Fact]
+    public void NothingIsScoredUntilAScoreIsRead()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(ml.Transforms.NormalizeMinMax("Features").Fit(DataSets.BreastCancer(ml)).Transform(DataSets.BreastCancer(ml)));
+        IDataView input = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 1000).Select(i => new CountingRow { Label = i % 2 == 0 }).ToList());
+        CountingRow.FeatureReads = 0;
+        IDataView scored = model.Transform(input);
+        Assert.Equal(1000, scored.GetColumn<bool>("Label").Count());
+        Assert.Equal(0, CountingRow.FeatureReads);
+        Assert.Equal(1000, scored.GetColumn<float>("Probability").Count());
+        Assert.Equal(1000, CountingRow.FeatureReads); // each row's features read once, by the block look-ahead
+    }
+
     [Fact]
     public void ParallelCursorsScoreIndependently()
     {

@@ -86,6 +86,7 @@ public class TrainerSemanticsTests
         IDataView adult = DataSets.AdultFeaturizer(ml).Fit(DataSets.Adult(ml)).Transform(DataSets.Adult(ml));
         TrainingDataReader.Result adultRead = TrainingDataReader.Read(ml.Data.TakeRows(adult, 2000), "Label", "Features", null, () => { }, "training");
         Assert.Equal(2000, adultRead.Set.Rows);
+        Assert.True(adultRead.Set.IsSparse, "one-hot rows stay sparse");
     }
 
     private static double Distance(BackpropMlpModelParameters a, BackpropMlpModelParameters b) =>
