@@ -63,6 +63,14 @@ public sealed partial class BackpropMlpTrainer
         /// </summary>
         public int EarlyStoppingPatience { get; set; } = 10;
 
+        /// <summary>
+        /// For sparse features (text, one-hot): also with Momentum, Adam or L2, update only the first-layer rows
+        /// each mini-batch uses, as PyTorch's SparseAdam, so an epoch costs in proportion to the non-zeros rather
+        /// than to the feature count. Skipped rows then miss that batch's momentum, Adam moments and L2 decay (the
+        /// usual lazy approximation). Plain SGD without L2 always updates sparsely, exactly. Default false.
+        /// </summary>
+        public bool LazySparseUpdates { get; set; }
+
         /// <summary>Seed of initial weights, shuffles and the validation split; null derives one from the MLContext's seed. Default null.</summary>
         public int? Seed { get; set; }
 

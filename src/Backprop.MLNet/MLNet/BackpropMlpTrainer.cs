@@ -157,6 +157,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
             Seed = seed,
             ValidationFraction = options.ValidationFraction,
             EarlyStoppingPatience = options.EarlyStoppingPatience,
+            LazySparseUpdates = options.LazySparseUpdates,
             MaxThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
         };
         if (string.IsNullOrWhiteSpace(options.LabelColumnName))

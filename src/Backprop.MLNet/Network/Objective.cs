@@ -21,7 +21,10 @@ internal static class Objective
     /// <param name="ws">Buffers for the batch.</param>
     /// <param name="gradient">Receives the gradient, laid out as the parameters.</param>
     /// <param name="maxThreads">Threads the matrix products may use.</param>
-    /// <param name="touched">For sparse batches without L2: track and write only the used rows of <c>∂W1</c> (see <see cref="Backpropagation.Backward"/>).</param>
+    /// <param name="touched">
+    /// For sparse batches: track and write only the used rows of <c>∂W1</c> (see <see cref="Backpropagation.Backward"/>);
+    /// the L2 term is then added on those rows of W1 only.
+    /// </param>
     public static (T DataLoss, T TotalWeight) LossAndGradient<T>(
         NetworkParameters<T> net, InputBatch<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> s, T lambda,
         Workspace<T> ws, Span<T> gradient, int maxThreads = 1, TouchedRows? touched = null)
@@ -32,21 +35,30 @@ internal static class Objective
         Backpropagation.Backward(net, x, ws, gradient, maxThreads, touched);
         if (lambda > T.Zero)
         {
-            if (touched is not null)
-            {
-                throw new ArgumentException("Row-sparse first-layer gradients cannot carry an L2 term (it touches every row).", nameof(touched));
-            }
-
             // ∂/∂W of (λ/2)·‖W‖² is λ·W.
             foreach ((int offset, int length) in net.Layout.WeightRanges)
             {
-                Span<T> g = gradient.Slice(offset, length);
-                TensorPrimitives.MultiplyAdd(net.Values.AsSpan(offset, length), lambda, g, g);
+                if (touched is not null && offset == net.Layout.WeightOffset(0))
+                {
+                    int width = net.Layout.HiddenSizes[0];
+                    foreach (int row in touched.Rows)
+                    {
+                        AddL2(net.Values.AsSpan(row * width, width), lambda, gradient.Slice(row * width, width));
+                    }
+
+                    continue;
+                }
+
+                AddL2(net.Values.AsSpan(offset, length), lambda, gradient.Slice(offset, length));
             }
         }
 
         return (loss, totalWeight);
     }
+
+    private static void AddL2<T>(ReadOnlySpan<T> weights, T lambda, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.MultiplyAdd(weights, lambda, gradient, gradient);
 
     /// <summary>The penalty <c>(λ/2)·Σ‖W‖²</c> over all weights (not biases).</summary>
     public static T Penalty<T>(NetworkParameters<T> net, T lambda)

@@ -65,9 +65,11 @@ internal static class NetworkTrainer
         ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(settings, layout.Count);
         T lambda = T.CreateChecked(settings.L2Regularization);
 
-        // Plain SGD on sparse rows without L2 changes only the rows of W1 the batch uses: update just those,
-        // so an epoch costs in proportion to the non-zeros, not to the feature count.
-        TouchedRows? touched = train.IsSparse && settings.Optimizer == MlpOptimizer.Sgd && lambda == T.Zero ? new TouchedRows(train.Columns) : null;
+        // On sparse rows, ∂W1 is non-zero only on the rows a batch uses. Plain SGD without L2 then changes only those
+        // rows, so updating just them is exact; with LazySparseUpdates the other optimizers do the same (lazily, as
+        // PyTorch's SparseAdam). Either way an epoch then costs in proportion to the non-zeros, not the feature count.
+        bool exactlySparse = settings.Optimizer == MlpOptimizer.Sgd && lambda == T.Zero;
+        TouchedRows? touched = train.IsSparse && (exactlySparse || settings.LazySparseUpdates) ? new TouchedRows(train.Columns) : null;
         int firstLayerWeights = layout.WeightCount(0), firstLayerWidth = layout.HiddenSizes[0];
 
         var history = new List<MlpEpochRecord>(settings.NumberOfEpochs);
@@ -107,11 +109,13 @@ internal static class NetworkTrainer
                 }
                 else
                 {
-                    // SGD is element-wise and stateless, so stepping slices equals the full step on the rows that change.
-                    optimizer.Step(net.Values.AsSpan(firstLayerWeights), gradient.AsSpan(firstLayerWeights));
+                    // Everything after W1, then the rows of W1 the batch used.
+                    optimizer.BeginStep();
+                    optimizer.Update(net.Values.AsSpan(firstLayerWeights), gradient.AsSpan(firstLayerWeights), firstLayerWeights);
                     foreach (int row in touched.Rows)
                     {
-                        optimizer.Step(net.Values.AsSpan(row * firstLayerWidth, firstLayerWidth), gradient.AsSpan(row * firstLayerWidth, firstLayerWidth));
+                        int offset = row * firstLayerWidth;
+                        optimizer.Update(net.Values.AsSpan(offset, firstLayerWidth), gradient.AsSpan(offset, firstLayerWidth), offset);
                     }
                 }
 

@@ -51,6 +51,9 @@ internal sealed record TrainingSettings
     /// <summary>Epochs without a better validation loss before stopping (0 = never stop early).</summary>
     public int EarlyStoppingPatience { get; init; } = 10;
 
+    /// <summary>On sparse data, update only the first-layer rows a batch uses also for Momentum, Adam and L2 (lazy).</summary>
+    public bool LazySparseUpdates { get; init; }
+
     /// <summary>Threads the matrix products may use.</summary>
     public int MaxThreads { get; init; } = Environment.ProcessorCount;
 

@@ -259,4 +259,33 @@ public class TrainingBehaviourTests
 
         return TrainingSet<float>.FromSparse(values.ToArray(), indices.ToArray(), starts.ToArray(), dense.Columns, dense.Labels);
     }
+
+    [Theory]
+    [InlineData(MlpOptimizer.Adam, 0.0)]
+    [InlineData(MlpOptimizer.Momentum, 0.01)]
+    [InlineData(MlpOptimizer.Sgd, 0.01)]
+    public void LazySparseUpdatesEqualFullUpdatesWhenEveryBatchUsesEveryFeature(MlpOptimizer optimizer, double lambda)
+    {
+        // Every row has all six features (stored sparsely), so every batch touches every row of W1.
+        TrainingSet<float> data = ToSparse(SyntheticData.LinearlySeparable(64, 6, seed: 5));
+        TrainingSettings settings = Settings(epochs: 3) with { Optimizer = optimizer, L2Regularization = lambda, LearningRate = 0.05, MaxThreads = 1 };
+        float[] full = NetworkTrainer.Train(data, null, null, settings).Network.Values;
+        float[] lazy = NetworkTrainer.Train(data, null, null, settings with { LazySparseUpdates = true }).Network.Values;
+        Assert.Equal(full, lazy);
+    }
+
+    [Fact]
+    public void LazySparseUpdatesLeaveUnusedRowsAlone()
+    {
+        // Feature 5 never occurs: with lazy Adam its row of W1 keeps its initial weights; with full Adam, L2 decays it.
+        var set = TrainingSet<float>.FromSparse([1, 1, 1, 1], [0, 1, 2, 3], [0, 1, 2, 3, 4], 6, [1, 0, 1, 0]);
+        TrainingSettings settings = Settings(epochs: 5) with { L2Regularization = 0.1, BatchSize = 2 };
+        NetworkParameters<float> initial = NetworkTrainer.Train(set, null, null, settings with { NumberOfEpochs = 1, LearningRate = 1e-30 }).Network;
+        NetworkParameters<float> lazy = NetworkTrainer.Train(set, null, null, settings with { LazySparseUpdates = true }).Network;
+        NetworkParameters<float> full = NetworkTrainer.Train(set, null, null, settings).Network;
+        int width = initial.Layout.HiddenSizes[0];
+        Assert.Equal(initial.W(0).Slice(5 * width, width).ToArray(), lazy.W(0).Slice(5 * width, width).ToArray());
+        Assert.NotEqual(initial.W(0).Slice(5 * width, width).ToArray(), full.W(0).Slice(5 * width, width).ToArray());
+        Assert.NotEqual(initial.W(0).Slice(0, width).ToArray(), lazy.W(0).Slice(0, width).ToArray());
+    }
 }

@@ -15,20 +15,28 @@ internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double
     private readonly T[] m = new T[parameterCount];
     private readonly T[] v = new T[parameterCount];
     private int t;
+    private T etaT;
 
     /// <inheritdoc/>
-    public override void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
+    public override void BeginStep()
     {
         t++;
-        T etaT = T.CreateChecked(learningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t)));
+        etaT = T.CreateChecked(learningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t)));
+    }
+
+    /// <inheritdoc/>
+    public override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset)
+    {
         T oneMinusB1 = T.One - b1;
         T oneMinusB2 = T.One - b2;
+        Span<T> ms = m.AsSpan(offset, parameters.Length);
+        Span<T> vs = v.AsSpan(offset, parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
             T g = gradient[i];
-            m[i] = b1 * m[i] + oneMinusB1 * g;
-            v[i] = b2 * v[i] + oneMinusB2 * g * g;
-            parameters[i] -= etaT * m[i] / (T.Sqrt(v[i]) + eps);
+            ms[i] = b1 * ms[i] + oneMinusB1 * g;
+            vs[i] = b2 * vs[i] + oneMinusB2 * g * g;
+            parameters[i] -= etaT * ms[i] / (T.Sqrt(vs[i]) + eps);
         }
     }
 }

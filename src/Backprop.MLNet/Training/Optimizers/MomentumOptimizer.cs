@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Backprop.MLNet.Training.Optimizers;
 
@@ -15,9 +14,9 @@ internal sealed class MomentumOptimizer<T>(double learningRate, double momentum,
     private readonly T[] velocity = new T[parameterCount];
 
     /// <inheritdoc/>
-    public override void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
+    public override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset)
     {
-        Span<T> v = velocity;
+        Span<T> v = velocity.AsSpan(offset, parameters.Length);
         for (int i = 0; i < v.Length; i++)
         {
             T step = minusEta * gradient[i];

@@ -2,12 +2,28 @@ using System.Numerics;
 
 namespace Backprop.MLNet.Training.Optimizers;
 
-/// <summary>Updates the flat parameter vector from its gradient, one mini-batch at a time.</summary>
+/// <summary>
+/// Updates the flat parameter vector from its gradient, one mini-batch at a time. A step is
+/// <see cref="BeginStep"/> then <see cref="Update"/> on the whole vector, or on several slices of it
+/// (the rows a sparse batch touched): state is indexed by position in the whole vector.
+/// </summary>
 internal abstract class ParameterOptimizer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Applies one update: <c>θ ← step(θ, ∂L/∂θ)</c>.</summary>
-    public abstract void Step(Span<T> parameters, ReadOnlySpan<T> gradient);
+    /// <summary>Starts the update of one mini-batch (advances step-dependent state such as Adam's t).</summary>
+    public virtual void BeginStep()
+    {
+    }
+
+    /// <summary>Applies the current step to <paramref name="parameters"/>, which start at <paramref name="offset"/> in the whole vector.</summary>
+    public abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset);
+
+    /// <summary>One whole step: <c>θ ← step(θ, ∂J/∂θ)</c>.</summary>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
+    {
+        BeginStep();
+        Update(parameters, gradient, 0);
+    }
 
     /// <summary>Creates the optimizer the settings ask for, with state sized for <paramref name="parameterCount"/>.</summary>
     public static ParameterOptimizer<T> Create(TrainingSettings settings, int parameterCount) => settings.Optimizer switch

@@ -10,6 +10,6 @@ internal sealed class SgdOptimizer<T>(double learningRate) : ParameterOptimizer<
     private readonly T minusEta = T.CreateChecked(-learningRate);
 
     /// <inheritdoc/>
-    public override void Step(Span<T> parameters, ReadOnlySpan<T> gradient) =>
+    public override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset) =>
         TensorPrimitives.MultiplyAdd(gradient, minusEta, parameters, parameters);
 }
