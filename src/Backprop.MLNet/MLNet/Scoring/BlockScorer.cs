@@ -60,7 +60,9 @@ internal sealed class BlockScorer
             return;
         }
 
-        Backpropagation.Forward(network, rows.AsBatch(), workspace);
+        // Large blocks share their matrix products with the other cores (the kernel decides when that pays, computes
+        // alone when its workers are busy with another cursor, and gives the same bits either way).
+        Backpropagation.Forward(network, rows.AsBatch(), workspace, Environment.ProcessorCount);
         workspace.U3(n).CopyTo(logits);
         for (int i = 0; i < n; i++)
         {
