@@ -57,7 +57,7 @@ public sealed class BackpropMlpModelParameters
     /// <summary>Number of input features the network expects.</summary>
     public int InputCount => Network.Layout.InputCount;
 
-    /// <summary>One record per training epoch (empty for weights given by hand).</summary>
+    /// <summary>One record per training epoch of the Fit that produced these weights (empty for weights given by hand; a warm start numbers its epochs from 1 again).</summary>
     public IReadOnlyList<MlpEpochRecord> History { get; }
 
     /// <summary>
