@@ -155,6 +155,34 @@ public class PipelineTests
         Assert.Equal(1000, CountingRow.FeatureReads); // each row's features read once, by the block look-ahead
     }
 
+    /// <summary>An IDataView that breaks the repeatability contract: every cursor after the first sees fewer rows.</summary>
+    private sealed class ShrinkingDataView(MLContext ml, IDataView inner) : IDataView
+    {
+        private int cursors;
+
+        public bool CanShuffle => false;
+
+        public DataViewSchema Schema => inner.Schema;
+
+        public long? GetRowCount() => null;
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+            (cursors++ == 0 ? inner : ml.Data.TakeRows(inner, 600)).GetRowCursor(columnsNeeded.Select(c => inner.Schema[c.Index]), rand);
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+            [GetRowCursor(columnsNeeded, rand)];
+    }
+
+    [Fact]
+    public void ANonRepeatableInputIsReportedNotMisScored()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = Pipeline(ml, epochs: 1).Fit(DataSets.BreastCancer(ml));
+        IDataView scored = model.LastTransformer.Transform(model.First().Transform(new ShrinkingDataView(ml, DataSets.BreastCancer(ml))));
+        var e = Assert.Throws<InvalidOperationException>(() => scored.GetColumn<float>("Score").ToArray());
+        Assert.Contains("repeatable IDataView", e.Message);
+    }
+
     [Fact]
     public void ParallelCursorsScoreIndependently()
     {
