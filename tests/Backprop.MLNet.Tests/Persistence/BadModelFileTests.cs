@@ -16,10 +16,8 @@ public class BadModelFileTests : IDisposable
 
     public BadModelFileTests()
     {
-        var ml = new MLContext(seed: 1);
-        IDataView data = DataSets.BreastCancer(ml);
         modelPath = temp.File("model.zip");
-        ml.Model.Save(SavedModels.TrainBreastCancer(ml, data), data.Schema, modelPath);
+        SavedModels.TrainAndSave(modelPath);
     }
 
     public void Dispose() => temp.Dispose();

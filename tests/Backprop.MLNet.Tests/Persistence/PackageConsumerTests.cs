@@ -50,10 +50,7 @@ public class PackageConsumerTests
                 """);
             SavedModels.RunDotnet("build -c Release -o out", consumer);
 
-            var ml = new MLContext(seed: 1);
-            IDataView data = DataSets.BreastCancer(ml);
-            var model = SavedModels.TrainBreastCancer(ml, data);
-            ml.Model.Save(model, data.Schema, temp.File("model.zip"));
+            (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
             string output = SavedModels.RunDotnet($"\"{Path.Combine(consumer, "out", "Consumer.dll")}\" \"{temp.File("model.zip")}\" \"{DataSets.PathOf("breast-cancer.txt")}\"");
             string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", lines[0]);

@@ -11,10 +11,7 @@ public class SaveLoadTests
     public void LoadedPipelineGivesBitIdenticalPredictionsAndTheSameModel()
     {
         using var temp = new SavedModels.TempFolder();
-        var ml = new MLContext(seed: 1);
-        IDataView data = DataSets.BreastCancer(ml);
-        var model = SavedModels.TrainBreastCancer(ml, data);
-        ml.Model.Save(model, data.Schema, temp.File("model.zip"));
+        (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
 
         var fresh = new MLContext();
         ITransformer loaded = fresh.Model.Load(temp.File("model.zip"), out DataViewSchema schema);
@@ -44,10 +41,7 @@ public class SaveLoadTests
     public void LoadedPipelineServesAPredictionEngineAndSavesAgain()
     {
         using var temp = new SavedModels.TempFolder();
-        var ml = new MLContext(seed: 1);
-        IDataView data = DataSets.BreastCancer(ml);
-        var model = SavedModels.TrainBreastCancer(ml, data);
-        ml.Model.Save(model, data.Schema, temp.File("model.zip"));
+        (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
 
         var second = new MLContext();
         ITransformer loaded = second.Model.Load(temp.File("model.zip"), out DataViewSchema schema);
@@ -65,10 +59,7 @@ public class SaveLoadTests
     public void ANewProcessThatNeverCreatedTheTrainerLoadsTheModel()
     {
         using var temp = new SavedModels.TempFolder();
-        var ml = new MLContext(seed: 1);
-        IDataView data = DataSets.BreastCancer(ml);
-        var model = SavedModels.TrainBreastCancer(ml, data);
-        ml.Model.Save(model, data.Schema, temp.File("model.zip"));
+        (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
 
         string output = SavedModels.RunDotnet($"\"{SavedModels.Metadata("LoadCheckAssembly")}\" \"{temp.File("model.zip")}\" \"{DataSets.PathOf("breast-cancer.txt")}\"");
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -15,6 +15,16 @@ internal static class SavedModels
             .Append(ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { NumberOfEpochs = 10, LearningRate = 0.01f, Seed = 3 }))
             .Fit(data);
 
+    /// <summary>Trains the breast-cancer pipeline in a seeded context and saves it as <paramref name="path"/>.</summary>
+    public static (MLContext Ml, IDataView Data, TransformerChain<BackpropMlpPredictionTransformer> Model) TrainAndSave(string path)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = DataSets.BreastCancer(ml);
+        var model = TrainBreastCancer(ml, data);
+        ml.Model.Save(model, data.Schema, path);
+        return (ml, data, model);
+    }
+
     /// <summary>Every row's Score and Probability bits and PredictedLabel, in the format of Backprop.MLNet.LoadCheck.</summary>
     public static List<string> Predictions(ITransformer model, IDataView data)
     {
