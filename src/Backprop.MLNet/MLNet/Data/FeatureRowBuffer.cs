@@ -52,13 +52,13 @@ internal sealed class FeatureRowBuffer(int columns, long? rowCountHint = null)
         ReadOnlySpan<float> rowValues = row.GetValues();
         if (dense is not null)
         {
-            Span<float> target = dense.AddDefault(columns);
             if (row.IsDense)
             {
-                rowValues.CopyTo(target);
+                dense.AddRange(rowValues); // no zero-filling first: every value is written
                 return;
             }
 
+            Span<float> target = dense.AddDefault(columns);
             ReadOnlySpan<int> rowIndices = row.GetIndices();
             for (int k = 0; k < rowValues.Length; k++)
             {
