@@ -10,7 +10,7 @@ namespace Backprop.MLNet.Numerics;
 /// </summary>
 /// <remarks>
 /// Each output is either a dot product (fixed lane-then-horizontal order) or a sum of scaled rows in increasing
-/// k order into a zeroed vector, then added to C once. Never threaded, so trivially thread-count independent.
+/// k order (see ScaledRowSum). Never threaded, so trivially thread-count independent.
 /// </remarks>
 internal static class GemmVectorProducts
 {
@@ -136,22 +136,31 @@ internal static class GemmVectorProducts
 
     /// <summary>
     /// <c>y[j·ldy] (=|+=) Σ_p x[p]·M[p, j]</c> for the <paramref name="depth"/> rows of M (stride <paramref name="ldm"/>),
-    /// <paramref name="width"/> columns: scaled rows summed in increasing p into a zeroed scratch vector.
+    /// <paramref name="width"/> columns: scaled rows added in increasing p. A contiguous y takes them directly, term by term,
+    /// exactly as <see cref="GemmPortable"/> updates a row of C (so a row alone matches it bit for bit); a strided y gets the
+    /// sum from a zeroed scratch vector.
     /// </summary>
     private static void ScaledRowSum<T>(ReadOnlySpan<T> matrix, int ldm, int depth, int width, ReadOnlySpan<T> x, Span<T> y, int ldy, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<T> sum = GemmScratch<T>.Second(width);
-        sum.Clear();
+        Span<T> sum = ldy == 1 ? y.Slice(0, width) : GemmScratch<T>.Second(width);
+        if (ldy != 1 || !accumulate)
+        {
+            sum.Clear();
+        }
+
         for (int p = 0; p < depth; p++)
         {
             GemmPortable.AddScaled(sum, x[p], matrix.Slice(p * ldm, width));
         }
 
-        for (int j = 0; j < width; j++)
+        if (ldy != 1)
         {
-            ref T target = ref y[j * ldy];
-            target = accumulate ? target + sum[j] : sum[j];
+            for (int j = 0; j < width; j++)
+            {
+                ref T target = ref y[j * ldy];
+                target = accumulate ? target + sum[j] : sum[j];
+            }
         }
     }
 

@@ -51,10 +51,9 @@ public class PackageConsumerTests
             SavedModels.RunDotnet("build -c Release -o out", consumer);
 
             (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
-            string output = SavedModels.RunDotnet($"\"{Path.Combine(consumer, "out", "Consumer.dll")}\" \"{temp.File("model.zip")}\" \"{DataSets.PathOf("breast-cancer.txt")}\"");
-            string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", lines[0]);
-            Assert.Equal(SavedModels.Predictions(model, data), lines.Skip(1));
+            var (comments, predictions) = SavedModels.RunLoadCheck(temp.File("model.zip"), program: Path.Combine(consumer, "out", "Consumer.dll"));
+            Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", comments[0]);
+            Assert.Equal(SavedModels.Predictions(model, data), predictions);
         }
         finally
         {

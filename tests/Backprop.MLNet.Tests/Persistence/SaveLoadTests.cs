@@ -61,9 +61,44 @@ public class SaveLoadTests
         using var temp = new SavedModels.TempFolder();
         (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
 
-        string output = SavedModels.RunDotnet($"\"{SavedModels.Metadata("LoadCheckAssembly")}\" \"{temp.File("model.zip")}\" \"{DataSets.PathOf("breast-cancer.txt")}\"");
-        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", lines[0]);
-        Assert.Equal(SavedModels.Predictions(model, data), lines.Skip(1));
+        var (comments, predictions) = SavedModels.RunLoadCheck(temp.File("model.zip"));
+        Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", comments[0]);
+        Assert.Equal(SavedModels.Predictions(model, data), predictions);
     }
+
+    /// <summary>
+    /// In a new process, a PredictionEngine scoring one row at a time gives the same bits as the block-scoring cursor,
+    /// both with the AVX2/FMA kernels and with the portable ones a machine without them uses (switched off here through
+    /// the runtime's DOTNET_EnableAVX2 setting); the portable results agree with this process's to float tolerance.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OneRowAtATimeMatchesBlockScoringBitForBitWithEitherKernel(bool portableKernels)
+    {
+        using var temp = new SavedModels.TempFolder();
+        (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
+        var environment = portableKernels ? new Dictionary<string, string> { ["DOTNET_EnableAVX2"] = "0" } : null;
+
+        var (comments, cursor) = SavedModels.RunLoadCheck(temp.File("model.zip"), environment: environment);
+        var (_, engine) = SavedModels.RunLoadCheck(temp.File("model.zip"), predictionEngine: true, environment: environment);
+
+        if (portableKernels)
+        {
+            Assert.Equal("# AVX2+FMA off", comments[1]); // the setting took effect: this is not the default path again
+        }
+
+        Assert.Equal(699, cursor.Length);
+        Assert.Equal(cursor, engine);
+        List<string> here = SavedModels.Predictions(model, data);
+        for (int i = 0; i < here.Count; i++)
+        {
+            float expected = ProbabilityOf(here[i]), actual = ProbabilityOf(cursor[i]);
+            bool bothMissing = float.IsNaN(expected) && float.IsNaN(actual); // rows with a missing feature score NaN in both
+            Assert.True(bothMissing || Math.Abs(expected - actual) <= 1e-5f, $"row {i}: probability {actual} in the new process, {expected} here");
+        }
+    }
+
+    private static float ProbabilityOf(string line) =>
+        BitConverter.Int32BitsToSingle(int.Parse(line.Split('\t')[1], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -47,6 +47,19 @@ internal static class SavedModels
         return lines;
     }
 
+    /// <summary>
+    /// Runs Backprop.MLNet.LoadCheck (or a copy built elsewhere) on a saved breast-cancer model; returns its comment lines
+    /// (which name the last transformer and whether AVX2+FMA were on) and its prediction lines.
+    /// </summary>
+    public static (string[] Comments, string[] Predictions) RunLoadCheck(
+        string modelPath, string? program = null, bool predictionEngine = false, IDictionary<string, string>? environment = null)
+    {
+        string arguments = $"\"{program ?? Metadata("LoadCheckAssembly")}\" \"{modelPath}\" \"{DataSets.PathOf("breast-cancer.txt")}\"";
+        string output = RunDotnet(predictionEngine ? arguments + " --prediction-engine" : arguments, environment: environment);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (lines.Where(l => l.StartsWith('#')).ToArray(), lines.Where(l => !l.StartsWith('#')).ToArray());
+    }
+
     public static string Bits(float value) => BitConverter.SingleToInt32Bits(value).ToString("X8", CultureInfo.InvariantCulture);
 
     public static string Metadata(string key) =>
