@@ -31,7 +31,25 @@ internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double
         T oneMinusB2 = T.One - b2;
         Span<T> ms = m.AsSpan(offset, parameters.Length);
         Span<T> vs = v.AsSpan(offset, parameters.Length);
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // The same operations in the same order as the scalar loop below (no fused multiply-add), so the
+            // result does not depend on where the vector part ends.
+            Vector<T> b1s = new(b1), b2s = new(b2), c1 = new(oneMinusB1), c2 = new(oneMinusB2), epsilons = new(eps), eta = new(etaT);
+            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var g = new Vector<T>(gradient.Slice(i));
+                Vector<T> mi = b1s * new Vector<T>(ms.Slice(i)) + c1 * g;
+                Vector<T> vi = b2s * new Vector<T>(vs.Slice(i)) + c2 * g * g;
+                Vector<T> step = eta * mi / (Vector.SquareRoot(vi) + epsilons);
+                mi.CopyTo(ms.Slice(i));
+                vi.CopyTo(vs.Slice(i));
+                (new Vector<T>(parameters.Slice(i)) - step).CopyTo(parameters.Slice(i));
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             T g = gradient[i];
             ms[i] = b1 * ms[i] + oneMinusB1 * g;
