@@ -17,7 +17,21 @@ internal sealed class MomentumOptimizer<T>(double learningRate, double momentum,
     public override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset)
     {
         Span<T> v = velocity.AsSpan(offset, parameters.Length);
-        for (int i = 0; i < v.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // The scalar loop's operations in its order, so results do not depend on where the vector part ends.
+            Vector<T> minusEtas = new(minusEta), mus = new(mu);
+            for (; i <= v.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> step = minusEtas * new Vector<T>(gradient.Slice(i));
+                Vector<T> vi = mus * new Vector<T>(v.Slice(i)) + step;
+                vi.CopyTo(v.Slice(i));
+                (new Vector<T>(parameters.Slice(i)) + (nesterov ? mus * vi + step : vi)).CopyTo(parameters.Slice(i));
+            }
+        }
+
+        for (; i < v.Length; i++)
         {
             T step = minusEta * gradient[i];
             v[i] = mu * v[i] + step;

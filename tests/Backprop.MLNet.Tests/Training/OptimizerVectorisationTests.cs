@@ -3,8 +3,8 @@ using Backprop.MLNet.Training.Optimizers;
 
 namespace Backprop.MLNet.Tests.Training;
 
-/// <summary>Adam's vectorised update gives the same float bits as its formula applied one element at a time, whole or in slices.</summary>
-public class AdamVectorisationTests
+/// <summary>Adam's and momentum's vectorised updates give the same float bits as its formula applied one element at a time, whole or in slices.</summary>
+public class OptimizerVectorisationTests
 {
     private const float B1 = 0.9f, B2 = 0.999f, Eps = 1e-8f;
     private const double Eta = 0.01;
@@ -36,6 +36,35 @@ public class AdamVectorisationTests
                 m[at] = B1 * m[at] + (1 - B1) * g;
                 v[at] = B2 * v[at] + (1 - B2) * g * g;
                 expected[at] -= etaT * m[at] / (MathF.Sqrt(v[at]) + Eps);
+            }
+        }
+
+        Assert.Equal(expected, theta);
+    }
+
+    [Theory]
+    [InlineData(37, 5, false)]
+    [InlineData(64, 0, true)]
+    [InlineData(37, 5, true)]
+    public void VectorisedMomentumStepsMatchTheScalarFormulaBitForBit(int length, int offset, bool nesterov)
+    {
+        const int total = 80;
+        const float mu = 0.9f, minusEta = -0.01f;
+        var random = new DeterministicRandom(length * 100 + offset);
+        float[] theta = new float[total];
+        float[] expected = new float[total], velocity = new float[total];
+        var momentum = new MomentumOptimizer<float>(-minusEta, mu, nesterov, total);
+        for (int t = 1; t <= 3; t++)
+        {
+            float[] gradient = Fill(length, random);
+            momentum.BeginStep();
+            momentum.Update(theta.AsSpan(offset, length), gradient, offset);
+            for (int i = 0; i < length; i++)
+            {
+                int at = offset + i;
+                float step = minusEta * gradient[i];
+                velocity[at] = mu * velocity[at] + step;
+                expected[at] += nesterov ? mu * velocity[at] + step : velocity[at];
             }
         }
 
