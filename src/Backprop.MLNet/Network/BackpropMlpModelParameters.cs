@@ -9,7 +9,7 @@ namespace Backprop.MLNet;
 /// </summary>
 /// <remarks>
 /// The logit is <c>u3 = h_last·U + c</c> with <c>h = act(h_previous·W + b)</c> layer by layer from
-/// <c>h_0 = x</c>; the probability is <c>σ(u3)</c>. Instances are immutable: properties return copies.
+/// <c>h_0 = x</c>; the probability is <c>σ(u3)</c>. Instances are immutable: the lists are read-only and the MathNet weights returned are copies.
 /// </remarks>
 public sealed class BackpropMlpModelParameters
 {
@@ -32,7 +32,7 @@ public sealed class BackpropMlpModelParameters
     internal BackpropMlpModelParameters(NetworkParameters<float> network, IReadOnlyList<MlpEpochRecord> history, int bestEpoch)
     {
         Network = network;
-        History = history.ToArray();
+        History = Array.AsReadOnly(history.ToArray());
         BestEpoch = bestEpoch;
         hiddenLayers = new MlpLayerWeights[network.Layout.LayerCount];
         for (int l = 0; l < hiddenLayers.Length; l++)
@@ -46,7 +46,7 @@ public sealed class BackpropMlpModelParameters
     }
 
     /// <summary>The hidden layers, first to last.</summary>
-    public IReadOnlyList<MlpLayerWeights> HiddenLayers => hiddenLayers;
+    public IReadOnlyList<MlpLayerWeights> HiddenLayers => Array.AsReadOnly(hiddenLayers);
 
     /// <summary>The output weights <c>U</c> (a copy).</summary>
     public Vector<float> OutputWeights => Vector<float>.Build.DenseOfArray(Network.U.ToArray());

@@ -75,6 +75,24 @@ public class TrainerSemanticsTests
     }
 
     [Fact]
+    public void TrainedModelParametersCannotBeChangedThroughWhatTheyReturn()
+    {
+        var ml = new MLContext(seed: 1);
+        BackpropMlpModelParameters model = ml.BinaryClassification.Trainers.BackpropMlp(FullBatchSgd(3)).Fit(ml.Data.LoadFromEnumerable(Rows())).Model;
+        float w = model.HiddenLayers[0].Weights[0, 0], u = model.OutputWeights[0];
+
+        model.HiddenLayers[0].Weights[0, 0] = w + 1;
+        model.HiddenLayers[0].Bias[0] += 1;
+        model.OutputWeights[0] = u + 1;
+        Assert.Throws<NotSupportedException>(() => ((IList<MlpLayerWeights>)model.HiddenLayers)[0] = model.HiddenLayers[1]);
+        Assert.Throws<NotSupportedException>(() => ((IList<MlpEpochRecord>)model.History)[0] = new MlpEpochRecord(1, 0, null));
+
+        Assert.Equal(w, model.HiddenLayers[0].Weights[0, 0]);
+        Assert.Equal(u, model.OutputWeights[0]);
+        Assert.Equal(3, model.History.Count);
+    }
+
+    [Fact]
     public void OneHotAndTextFeaturesAreReadAsSparseRows()
     {
         var ml = new MLContext(seed: 1);
