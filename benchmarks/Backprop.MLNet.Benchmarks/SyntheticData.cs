@@ -3,7 +3,7 @@ using Backprop.MLNet.Training;
 namespace Backprop.MLNet.Benchmarks;
 
 /// <summary>
-/// The workloads' data, generated in-process from a fixed seed, like ../shared/bench/synth.py:
+/// The workloads' data, generated in-process from a fixed seed (benchmarks/reference/torch_mlp.py makes data of the same kind):
 /// X ~ N(0, 1); labels from a random tanh teacher with noise, about half positive.
 /// </summary>
 internal static class SyntheticData
