@@ -52,7 +52,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
     /// <summary>Trains with optional validation data and optional starting weights.</summary>
     /// <param name="trainData">Training rows.</param>
     /// <param name="validationData">Rows for early stopping, or null.</param>
-    /// <param name="startingWeights">Weights to start from, or null for a fresh Glorot/He initialisation. Their activations override the options' layers.</param>
+    /// <param name="startingWeights">Weights to start from, or null for a fresh Glorot/He initialisation. Their layers are used; HiddenLayers must be left at its default or describe the same layers.</param>
     public BackpropMlpPredictionTransformer Fit(IDataView trainData, IDataView? validationData, BackpropMlpModelParameters? startingWeights)
     {
         ArgumentNullException.ThrowIfNull(trainData);
@@ -60,7 +60,17 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         TrainingSettings settings = ToSettings(seed);
         if (startingWeights is not null)
         {
-            // The starting network defines the architecture.
+            // The starting network defines the architecture; layers the user set explicitly must agree with it.
+            string startShape = string.Join(", ", startingWeights.HiddenLayers.Select(l => $"{l.OutputCount} {l.Activation}"));
+            string optionShape = string.Join(", ", options.HiddenLayers.Select(l => $"{l.Size} {l.Activation}"));
+            if (!options.HiddenLayers.HoldsDefaults && startShape != optionShape)
+            {
+                throw new ArgumentException(
+                    $"The starting weights have hidden layers [{startShape}], but HiddenLayers is set to [{optionShape}]. " +
+                    "Leave HiddenLayers at its default to continue from the starting weights' layers, or set it to the same layers.",
+                    nameof(startingWeights));
+            }
+
             settings = settings with { HiddenLayers = startingWeights.HiddenLayers.Select(l => new MlpLayer(l.OutputCount, l.Activation)).ToArray() };
         }
 
@@ -168,6 +178,11 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         if (string.IsNullOrWhiteSpace(options.FeatureColumnName))
         {
             throw new ArgumentException("FeatureColumnName must name a column.", nameof(Options.FeatureColumnName));
+        }
+
+        if (options.ExampleWeightColumnName is not null && string.IsNullOrWhiteSpace(options.ExampleWeightColumnName))
+        {
+            throw new ArgumentException("ExampleWeightColumnName must name a column, or be null when the rows have no weights.", nameof(Options.ExampleWeightColumnName));
         }
 
         if (options.NumberOfThreads is <= 0)

@@ -19,21 +19,35 @@ internal sealed class ParameterLayout
             throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, "The network needs at least one input feature.");
         }
 
-        if (hiddenSizes.Count == 0)
+        if (inputCount > NetworkLimits.MaxInputs)
         {
-            throw new ArgumentException("The network needs at least one hidden layer.", nameof(hiddenSizes));
+            throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, $"The network may have at most {NetworkLimits.MaxInputs} input features.");
+        }
+
+        if (hiddenSizes.Count is 0 or > NetworkLimits.MaxHiddenLayers)
+        {
+            throw new ArgumentException($"The network needs between 1 and {NetworkLimits.MaxHiddenLayers} hidden layers; it was given {hiddenSizes.Count}.", nameof(hiddenSizes));
         }
 
         InputCount = inputCount;
         HiddenSizes = hiddenSizes.ToArray();
         weightOffsets = new int[HiddenSizes.Length];
         biasOffsets = new int[HiddenSizes.Length];
+        long total = HiddenSizes.Select((size, l) => ((l == 0 ? (long)inputCount : HiddenSizes[l - 1]) + 1) * size).Sum() + HiddenSizes[^1] + 1;
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(hiddenSizes), total,
+                $"A network with {inputCount} inputs and hidden layers of [{string.Join(", ", HiddenSizes)}] units has {total} parameters, " +
+                $"more than the {Array.MaxLength} one array can hold. Use fewer or smaller hidden layers, or fewer features.");
+        }
+
         long offset = 0;
         for (int l = 0; l < HiddenSizes.Length; l++)
         {
-            if (HiddenSizes[l] <= 0)
+            if (HiddenSizes[l] is <= 0 or > NetworkLimits.MaxLayerSize)
             {
-                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), HiddenSizes[l], $"Hidden layer {l} must have at least one unit.");
+                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), HiddenSizes[l], $"Hidden layer {l} must have between 1 and {NetworkLimits.MaxLayerSize} units.");
             }
 
             weightOffsets[l] = checked((int)offset);

@@ -57,6 +57,11 @@ internal static class NetworkTrainer
 
         TrainingSet<T>? validationSet = validation ?? (heldOutRows is null ? null : train);
         int[]? validationRows = validation is not null ? Enumerable.Range(0, validation.Rows).ToArray() : heldOutRows;
+        RequireWeight(train, trainRows, heldOutRows is null ? "training rows" : "training rows left after holding out ValidationFraction");
+        if (validationSet is not null)
+        {
+            RequireWeight(validationSet, validationRows!, heldOutRows is null ? "validation rows" : "rows held out by ValidationFraction");
+        }
 
         int batchSize = settings.BatchSize == 0 ? trainRows.Length : Math.Min(settings.BatchSize, trainRows.Length);
         var ws = new Workspace<T>(layout, batchSize);
@@ -194,6 +199,16 @@ internal static class NetworkTrainer
         }
 
         return weightSum > 0 ? lossSum / weightSum : double.NaN;
+    }
+
+    /// <summary>A set of rows whose example weights are all zero has no loss to minimise (or to stop early on): say so.</summary>
+    private static void RequireWeight<T>(TrainingSet<T> set, int[] rows, string what)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (set.Weights is { } weights && rows.All(i => weights[i] == T.Zero))
+        {
+            throw new InvalidOperationException($"All {rows.Length} {what} have example weight 0, so their loss is undefined.");
+        }
     }
 
     private static NetworkParameters<T> CheckedWarmStart<T>(NetworkParameters<T> start, ParameterLayout layout)

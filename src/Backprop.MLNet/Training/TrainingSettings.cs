@@ -1,3 +1,5 @@
+using Backprop.MLNet.Network;
+
 namespace Backprop.MLNet.Training;
 
 /// <summary>
@@ -65,11 +67,21 @@ internal sealed record TrainingSettings
             throw new ArgumentException("HiddenLayers must contain at least one layer (the handout's network has two: tanh then sigmoid).", nameof(HiddenLayers));
         }
 
+        if (HiddenLayers.Count > NetworkLimits.MaxHiddenLayers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers.Count, $"HiddenLayers may hold at most {NetworkLimits.MaxHiddenLayers} layers.");
+        }
+
         for (int i = 0; i < HiddenLayers.Count; i++)
         {
             if (HiddenLayers[i] is null)
             {
                 throw new ArgumentException($"HiddenLayers[{i}] is null.", nameof(HiddenLayers));
+            }
+
+            if (HiddenLayers[i].Size > NetworkLimits.MaxLayerSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i].Size, $"HiddenLayers[{i}] has {HiddenLayers[i].Size} units; a layer may have at most {NetworkLimits.MaxLayerSize}.");
             }
         }
 
@@ -93,9 +105,9 @@ internal sealed record TrainingSettings
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be ≥ 0 (0 means full batch).");
         }
 
-        if (NumberOfEpochs <= 0)
+        if (NumberOfEpochs is <= 0 or > NetworkLimits.MaxEpochs)
         {
-            throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "NumberOfEpochs must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, $"NumberOfEpochs must be between 1 and {NetworkLimits.MaxEpochs}.");
         }
 
         if (!double.IsFinite(ValidationFraction) || ValidationFraction < 0 || ValidationFraction >= 1)

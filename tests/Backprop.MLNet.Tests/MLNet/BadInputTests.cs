@@ -154,4 +154,110 @@ public class BadInputTests
         options = new BackpropMlpTrainer.Options { HiddenLayers = { new MlpLayer(7, MlpActivation.Relu) } };
         Assert.Equal([7], options.HiddenLayers.Select(l => l.Size));
     }
+
+    [Fact]
+    public void AFeatureRowOfTheWrongLengthIsRejectedNotShifted()
+    {
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { NumberOfEpochs = 2, Seed = 1 });
+        foreach (float[] bad in new[] { new float[] { 1, 2 }, new float[] { 1, 2, 3, 4, 5 } })
+        {
+            Row[] rows = Rows(10);
+            rows[3].Features = bad;
+            var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(rows)));
+            Assert.Contains($"feature column 'Features' has {bad.Length} values, but the column's type is Vector<Single, 3>", e.Message);
+        }
+
+        // Scoring, block-wise (Transform + cursor) and row by row (PredictionEngine).
+        var model = trainer.Fit(ml.Data.LoadFromEnumerable(Rows(10)));
+        Row[] scoredRows = Rows(10);
+        scoredRows[5].Features = [1, 2];
+        IDataView scored = model.Transform(ml.Data.LoadFromEnumerable(scoredRows));
+        var blockError = Assert.Throws<InvalidOperationException>(() => scored.GetColumn<float>("Score").ToArray());
+        Assert.Contains("has 2 values", blockError.Message);
+        var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
+        var rowError = Assert.Throws<InvalidOperationException>(() => engine.Predict(new Row { Features = [1, 2, 3, 4] }));
+        Assert.Contains("has 4 values", rowError.Message);
+    }
+
+    public sealed class Prediction
+    {
+        public float Score { get; set; }
+    }
+
+    [Fact]
+    public void WeightsThatAreAllZeroAreAnError()
+    {
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { ExampleWeightColumnName = "Weight", NumberOfEpochs = 3, Seed = 1 });
+        Row[] zero = Rows(10).Select(r => new Row { Label = r.Label, Features = r.Features, Weight = 0 }).ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(zero)));
+        Assert.Contains("has weight 0 in weight column 'Weight'", e.Message);
+
+        var validation = Assert.Throws<InvalidOperationException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(Rows(10)), ml.Data.LoadFromEnumerable(zero)));
+        Assert.Contains("No usable validation rows", validation.Message);
+    }
+
+    [Theory]
+    [InlineData(1e38f)]
+    [InlineData(1e-44f)]
+    public void ExtremeButEqualWeightsTrainLikeNoWeights(float weight)
+    {
+        var ml = new MLContext(seed: 1);
+        BackpropMlpTrainer.Options Options(string? weightColumn) => new()
+        {
+            ExampleWeightColumnName = weightColumn, NumberOfEpochs = 5, BatchSize = 4, Seed = 3, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.1f,
+        };
+        Row[] rows = Rows(12).Select(r => new Row { Label = r.Label, Features = r.Features, Weight = weight }).ToArray();
+        var weighted = ml.BinaryClassification.Trainers.BackpropMlp(Options("Weight")).Fit(ml.Data.LoadFromEnumerable(rows)).Model;
+        var plain = ml.BinaryClassification.Trainers.BackpropMlp(Options(null)).Fit(ml.Data.LoadFromEnumerable(rows)).Model;
+        Assert.All(weighted.History, h => Assert.True(double.IsFinite(h.TrainingLoss)));
+        Assert.Equal(plain.History[^1].TrainingLoss, weighted.History[^1].TrainingLoss, 5);
+        Assert.True((plain.OutputWeights - weighted.OutputWeights).InfinityNorm() < 1e-5);
+    }
+
+    [Fact]
+    public void AWarmStartRejectsExplicitLayersThatDifferFromTheStartingWeights()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(Rows(10));
+        BackpropMlpModelParameters start = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(data).Model;
+
+        var different = new BackpropMlpTrainer.Options { NumberOfEpochs = 1, HiddenLayers = { new MlpLayer(5, MlpActivation.Relu) } };
+        var e = Assert.Throws<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(different).Fit(data, start));
+        Assert.Contains("[32 Tanh, 16 Sigmoid]", e.Message);
+        Assert.Contains("[5 Relu]", e.Message);
+
+        var same = new BackpropMlpTrainer.Options { NumberOfEpochs = 1, HiddenLayers = { new MlpLayer(32, MlpActivation.Tanh), new MlpLayer(16, MlpActivation.Sigmoid) } };
+        Assert.Equal(2, ml.BinaryClassification.Trainers.BackpropMlp(same).Fit(data, start).Model.HiddenLayers.Count);
+        Assert.Equal(2, ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(data, start).Model.HiddenLayers.Count); // defaults: the start's layers
+    }
+
+    [Fact]
+    public void NetworksBeyondWhatCanBeSavedOrHeldAreRejectedByName()
+    {
+        var ml = new MLContext(seed: 1);
+        var tooDeep = new BackpropMlpTrainer.Options();
+        foreach (int _ in Enumerable.Range(0, 1025))
+        {
+            tooDeep.HiddenLayers.Add(new MlpLayer(1, MlpActivation.Tanh));
+        }
+
+        Assert.Equal("HiddenLayers", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(tooDeep)).ParamName);
+        var tooWide = new BackpropMlpTrainer.Options { HiddenLayers = { new MlpLayer((1 << 24) + 1, MlpActivation.Tanh) } };
+        Assert.Equal("HiddenLayers", Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(tooWide)).ParamName);
+
+        var tooMany = new BackpropMlpTrainer.Options { HiddenLayers = { new MlpLayer(100_000, MlpActivation.Tanh), new MlpLayer(100_000, MlpActivation.Tanh) } };
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.BackpropMlp(tooMany).Fit(ml.Data.LoadFromEnumerable(Rows(4))));
+        Assert.Contains("has 10000600001 parameters", e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void ABlankWeightColumnNameIsRejected(string name)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new MLContext().BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { ExampleWeightColumnName = name }));
+        Assert.Equal("ExampleWeightColumnName", e.ParamName);
+    }
 }

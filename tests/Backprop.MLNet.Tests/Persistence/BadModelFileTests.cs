@@ -32,6 +32,39 @@ public class BadModelFileTests : IDisposable
         Assert.Contains("truncated or corrupted", e.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void EmptyOrNonZipFileSaysSo(int kind)
+    {
+        if (kind == 0)
+        {
+            File.WriteAllBytes(modelPath, []);
+        }
+        else
+        {
+            File.WriteAllText(modelPath, "Label,Features\n1,2\n");
+        }
+
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("not a readable ML.NET model file", e.Message);
+        Assert.Contains(modelPath, e.Message);
+    }
+
+    [Fact]
+    public void MissingModelEntryIsNamed()
+    {
+        using (ZipArchive zip = ZipFile.Open(modelPath, ZipArchiveMode.Update))
+        {
+            ZipArchiveEntry entry = zip.GetEntry("TransformerChain/Transform_001/Model.key")!;
+            entry.Delete();
+        }
+
+        var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
+        Assert.Contains("damaged", e.Message);
+        Assert.Contains(modelPath, e.Message);
+    }
+
     [Fact]
     public void NewerPayloadVersionAsksForAnUpdate()
     {

@@ -10,7 +10,10 @@ namespace Backprop.MLNet.MLNet.Data;
 /// their zeros), so sparse features are never densified. Used for the whole training set and, cleared
 /// between blocks, for scoring blocks of rows.
 /// </summary>
-internal sealed class FeatureRowBuffer(int columns, long? rowCountHint = null)
+/// <param name="columns">Values per row (the feature vector's size).</param>
+/// <param name="columnName">The feature column's name, for messages.</param>
+/// <param name="rowCountHint">Rows expected, if known, to allocate once.</param>
+internal sealed class FeatureRowBuffer(int columns, string columnName, long? rowCountHint = null)
 {
     private GrowableArray<float>? dense;
     private GrowableArray<float>? values;
@@ -31,8 +34,17 @@ internal sealed class FeatureRowBuffer(int columns, long? rowCountHint = null)
     }
 
     /// <summary>Appends one row of exactly <c>columns</c> logical values.</summary>
+    /// <exception cref="InvalidOperationException">The row has another length (a source that breaks its own schema, such as
+    /// arrays of the wrong length in <c>LoadFromEnumerable</c>): appending it would shift every later row.</exception>
     public void Append(in VBuffer<float> row)
     {
+        if (row.Length != columns)
+        {
+            throw new InvalidOperationException(
+                $"A row of feature column '{columnName}' has {row.Length} values, but the column's type is Vector<Single, {columns}>: " +
+                $"every row must have exactly {columns}. Check the data source (e.g. the arrays given to LoadFromEnumerable).");
+        }
+
         if (dense is null && values is null)
         {
             if (row.IsDense)

@@ -49,7 +49,7 @@ internal static class TrainingDataReader
         // doubling could hold up to twice the matrix). When the view does not know it, a pass with no active
         // columns counts the rows cheaply: no transform computes anything for it.
         long? rowCountHint = data.GetRowCount() ?? CountRows(data, throwIfCanceled);
-        var features = new FeatureRowBuffer(d, rowCountHint);
+        var features = new FeatureRowBuffer(d, featureColumn, rowCountHint);
         var labels = new GrowableArray<float>(rowCountHint);
         GrowableArray<float>? weights = getWeight is null ? null : new GrowableArray<float>(rowCountHint);
         VBuffer<float> row = default;
@@ -91,8 +91,43 @@ internal static class TrainingDataReader
         }
 
         int rows = labels.Count;
-        TrainingSet<float> set = features.ToTrainingSet(labels.Buffer.AsSpan(0, rows).ToArray(), weights?.Buffer.AsSpan(0, rows).ToArray());
+        float[]? rowWeights = weights?.Buffer.AsSpan(0, rows).ToArray();
+        if (rowWeights is not null)
+        {
+            ScaleWeights(rowWeights, role, weightColumn!, skipped);
+        }
+
+        TrainingSet<float> set = features.ToTrainingSet(labels.Buffer.AsSpan(0, rows).ToArray(), rowWeights);
         return new Result(set, read, skipped);
+    }
+
+    /// <summary>
+    /// Rejects weights that are all zero, and scales the weights by a power of two so that the largest lies in [1, 2):
+    /// the loss Σ sᵢ·BCEᵢ / Σ sᵢ does not change, but sums of huge weights cannot overflow and tiny ones are not lost to
+    /// rounding. Weights already in range are left bit for bit as they are.
+    /// </summary>
+    private static void ScaleWeights(float[] weights, string role, string weightColumn, long skipped)
+    {
+        float largest = 0;
+        foreach (float w in weights)
+        {
+            largest = Math.Max(largest, w);
+        }
+
+        if (largest == 0)
+        {
+            throw new InvalidOperationException(
+                $"No usable {role} rows: every row{(skipped > 0 ? " that was not skipped" : "")} has weight 0 in weight column '{weightColumn}', so no row counts in the loss.");
+        }
+
+        int exponent = MathF.ILogB(largest);
+        if (exponent != 0)
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                weights[i] = MathF.ScaleB(weights[i], -exponent);
+            }
+        }
     }
 
     private static long CountRows(IDataView data, Action throwIfCanceled)

@@ -38,7 +38,13 @@ internal static class ModelLoadErrors
                 return new ModelFileException($"Cannot load '{source}': one of its model entries is damaged or truncated (ML.NET could not read its header: {e.Message}).", error);
             }
 
-            if (e is InvalidDataException && e.InnerException is null && error is FormatException)
+            if (e is FormatException && e.Message == "Corrupt model file" && e.StackTrace?.Contains("ModelLoadContext", StringComparison.Ordinal) == true)
+            {
+                return new ModelFileException(
+                    $"Cannot load '{source}': one of its components' model entries is missing or damaged (ML.NET: \"{e.Message}\"). Save the model again.", error);
+            }
+
+            if (e is InvalidDataException && error is FormatException)
             {
                 return new ModelFileException($"Cannot load '{source}': it is not a readable ML.NET model file (a truncated or corrupted zip archive: {e.Message}).", error);
             }

@@ -30,9 +30,6 @@ internal static class TransformerFormat
     public const uint CurrentFormatVersion = 1;
 
     private const uint EndMarker = 0x424D4C50;
-    private const int MaxLayers = 1024;
-    private const int MaxLayerSize = 1 << 24;
-    private const int MaxEpochs = 100_000_000;
 
     /// <summary>ML.NET's header: our model kind and header versions (kept at 1; evolution happens in our payload version).</summary>
     public static readonly ModelFormatVersion Header = new("BPMLPTRN", 0x00010001, 0x00010001, 0x00010001, LoaderSignature);
@@ -144,15 +141,15 @@ internal static class TransformerFormat
 
         int inputs = reader.ReadInt32();
         int layers = reader.ReadInt32();
-        Check(inputs is > 0 and <= MaxLayerSize * 64, $"input count {inputs}");
-        Check(layers is > 0 and <= MaxLayers, $"hidden layer count {layers}");
+        Check(inputs is > 0 and <= NetworkLimits.MaxInputs, $"input count {inputs}");
+        Check(layers is > 0 and <= NetworkLimits.MaxHiddenLayers, $"hidden layer count {layers}");
         int[] sizes = new int[layers];
         var activations = new MlpActivation[layers];
         for (int l = 0; l < layers; l++)
         {
             sizes[l] = reader.ReadInt32();
             int activation = reader.ReadInt32();
-            Check(sizes[l] is > 0 and <= MaxLayerSize, $"size {sizes[l]} of hidden layer {l}");
+            Check(sizes[l] is > 0 and <= NetworkLimits.MaxLayerSize, $"size {sizes[l]} of hidden layer {l}");
             Check(Enum.IsDefined((MlpActivation)activation), $"activation code {activation} of hidden layer {l}");
             activations[l] = (MlpActivation)activation;
         }
@@ -179,7 +176,7 @@ internal static class TransformerFormat
         Check(firstBad < 0, $"weight {firstBad} (not a finite number)");
 
         int epochs = reader.ReadInt32();
-        Check(epochs is >= 0 and <= MaxEpochs, $"epoch count {epochs}");
+        Check(epochs is >= 0 and <= NetworkLimits.MaxEpochs, $"epoch count {epochs}");
         var history = new MlpEpochRecord[epochs];
         for (int e = 0; e < epochs; e++)
         {

@@ -19,11 +19,19 @@ internal sealed class BlockScorer
     private readonly Workspace<float> workspace;
     private readonly bool[] rowHasNaN;
 
+    /// <summary>Most values one layer of a block may hold (2²⁶ floats, 256 MB): very wide layers score fewer rows per block.</summary>
+    private const int MaxBlockValues = 1 << 26;
+
     /// <summary>Creates a scorer with its own buffers.</summary>
-    public BlockScorer(NetworkParameters<float> network, int blockRows = BlockRows)
+    /// <param name="network">The trained network.</param>
+    /// <param name="featureColumnName">The feature column's name, for messages.</param>
+    /// <param name="blockRows">Rows per block wanted (fewer when the network's layers are very wide).</param>
+    public BlockScorer(NetworkParameters<float> network, string featureColumnName, int blockRows = BlockRows)
     {
         this.network = network;
-        rows = new FeatureRowBuffer(network.Layout.InputCount, blockRows);
+        int widest = Math.Max(network.Layout.InputCount, network.Layout.HiddenSizes.Max());
+        blockRows = Math.Clamp(MaxBlockValues / widest, 1, blockRows);
+        rows = new FeatureRowBuffer(network.Layout.InputCount, featureColumnName, blockRows);
         workspace = new Workspace<float>(network.Layout, blockRows);
         rowHasNaN = new bool[blockRows];
         Capacity = blockRows;

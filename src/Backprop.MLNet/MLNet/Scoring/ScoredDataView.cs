@@ -60,7 +60,7 @@ internal sealed class ScoredDataView : IDataView
 
         DataViewRowCursor main = input.GetRowCursor(inputColumns, rand);
         DataViewRowCursor? ahead = blockwise ? input.GetRowCursor([featureColumn]) : null;
-        var scorer = new BlockScorer(network, blockwise ? BlockScorer.BlockRows : 1);
+        var scorer = new BlockScorer(network, featureColumn.Name, blockwise ? BlockScorer.BlockRows : 1);
         return new ScoringCursor(main, ahead, Schema, featureColumn, scorer, scoreActive);
     }
 

@@ -65,6 +65,6 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             }
         }
 
-        return new ScoredRow(input, OutputSchema, featureColumn, new BlockScorer(network, 1), scoreActive);
+        return new ScoredRow(input, OutputSchema, featureColumn, new BlockScorer(network, featureColumn.Name, 1), scoreActive);
     }
 }
