@@ -33,6 +33,14 @@ internal sealed class ParameterLayout
         HiddenSizes = hiddenSizes.ToArray();
         weightOffsets = new int[HiddenSizes.Length];
         biasOffsets = new int[HiddenSizes.Length];
+        for (int l = 0; l < HiddenSizes.Length; l++)
+        {
+            if (HiddenSizes[l] is <= 0 or > NetworkLimits.MaxLayerSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), HiddenSizes[l], $"Hidden layer {l} must have between 1 and {NetworkLimits.MaxLayerSize} units.");
+            }
+        }
+
         long total = HiddenSizes.Select((size, l) => ((l == 0 ? (long)inputCount : HiddenSizes[l - 1]) + 1) * size).Sum() + HiddenSizes[^1] + 1;
         if (total > Array.MaxLength)
         {
@@ -45,11 +53,6 @@ internal sealed class ParameterLayout
         long offset = 0;
         for (int l = 0; l < HiddenSizes.Length; l++)
         {
-            if (HiddenSizes[l] is <= 0 or > NetworkLimits.MaxLayerSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), HiddenSizes[l], $"Hidden layer {l} must have between 1 and {NetworkLimits.MaxLayerSize} units.");
-            }
-
             weightOffsets[l] = checked((int)offset);
             offset += (long)LayerInputCount(l) * HiddenSizes[l];
             biasOffsets[l] = checked((int)offset);
