@@ -17,7 +17,7 @@ public sealed class BackpropMlpModelParameters
 
     /// <summary>
     /// Builds a network from explicit weights (teaching, or a warm start for
-    /// <see cref="BackpropMlpTrainer.Fit(Microsoft.ML.IDataView, BackpropMlpModelParameters)"/>).
+    /// <c>BackpropMlpTrainer.Fit(IDataView, BackpropMlpModelParameters)</c>).
     /// </summary>
     /// <param name="hiddenLayers">The hidden layers, first to last: <c>(W1, b1, tanh), (W2, b2, σ), …</c>.</param>
     /// <param name="outputWeights"><c>U</c>, one weight per unit of the last hidden layer.</param>
