@@ -152,35 +152,129 @@ public class PipelineTests
         Assert.Equal(1000, scored.GetColumn<bool>("Label").Count());
         Assert.Equal(0, CountingRow.FeatureReads);
         Assert.Equal(1000, scored.GetColumn<float>("Probability").Count());
-        Assert.Equal(1000, CountingRow.FeatureReads); // each row's features read once, by the block look-ahead
+        Assert.Equal(1000, CountingRow.FeatureReads); // each row's features read once
     }
 
-    /// <summary>An IDataView that breaks the repeatability contract: every cursor after the first sees fewer rows.</summary>
-    private sealed class ShrinkingDataView(MLContext ml, IDataView inner) : IDataView
+    /// <summary>Rows that can be enumerated once only, each with new random features (neither repeatable nor re-readable).</summary>
+    private static IEnumerable<CancerRow> SinglePassRandomRows(int count)
     {
-        private int cursors;
+        var random = new Random(7);
+        for (int i = 0; i < count; i++)
+        {
+            yield return new CancerRow { Label = i % 2 == 0, Features = Enumerable.Range(0, 9).Select(_ => (float)random.NextDouble()).ToArray() };
+        }
+    }
 
-        public bool CanShuffle => false;
+    private sealed class EnumerateOnce<T>(IEnumerable<T> rows) : IEnumerable<T>
+    {
+        private int enumerations;
 
-        public DataViewSchema Schema => inner.Schema;
+        public IEnumerator<T> GetEnumerator() => Interlocked.Increment(ref enumerations) == 1
+            ? rows.GetEnumerator()
+            : throw new InvalidOperationException("This source can be enumerated once only.");
 
-        public long? GetRowCount() => null;
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-            (cursors++ == 0 ? inner : ml.Data.TakeRows(inner, 600)).GetRowCursor(columnsNeeded.Select(c => inner.Schema[c.Index]), rand);
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-            [GetRowCursor(columnsNeeded, rand)];
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     [Fact]
-    public void ANonRepeatableInputIsReportedNotMisScored()
+    public void ASinglePassNonRepeatableInputIsScoredRowByRowCorrectly()
     {
         var ml = new MLContext(seed: 1);
-        var model = Pipeline(ml, epochs: 1).Fit(DataSets.BreastCancer(ml));
-        IDataView scored = model.LastTransformer.Transform(model.First().Transform(new ShrinkingDataView(ml, DataSets.BreastCancer(ml))));
-        var e = Assert.Throws<InvalidOperationException>(() => scored.GetColumn<float>("Score").ToArray());
-        Assert.Contains("repeatable IDataView", e.Message);
+        var mlp = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 2).Fit(DataSets.BreastCancer(ml));
+        var engine = ml.Model.CreatePredictionEngine<CancerRow, Prediction>(mlp);
+        IDataView scored = mlp.Transform(ml.Data.LoadFromEnumerable(new EnumerateOnce<CancerRow>(SinglePassRandomRows(700))));
+
+        int rows = 0;
+        using DataViewRowCursor cursor = scored.GetRowCursor(scored.Schema);
+        ValueGetter<VBuffer<float>> features = cursor.GetGetter<VBuffer<float>>(scored.Schema["Features"]);
+        ValueGetter<float> score = cursor.GetGetter<float>(scored.Schema["Score"]);
+        VBuffer<float> x = default;
+        float s = 0;
+        while (cursor.MoveNext())
+        {
+            features(ref x);
+            score(ref s);
+            Assert.Equal(engine.Predict(new CancerRow { Features = x.DenseValues().ToArray() }).Score, s); // the score of this row's features
+            rows++;
+        }
+
+        Assert.Equal(700, rows);
+    }
+
+    [Fact]
+    public void UpstreamTransformsRunOncePerRowWhenFeaturesAndScoresAreRead()
+    {
+        var ml = new MLContext(seed: 1);
+        var mlp = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(DataSets.BreastCancer(ml));
+        int calls = 0;
+        var counting = ml.Transforms.CustomMapping<CancerRow, CancerRow>((input, output) =>
+        {
+            Interlocked.Increment(ref calls);
+            output.Label = input.Label;
+            output.Features = input.Features;
+        }, contractName: null);
+        IDataView input = ml.Data.LoadFromEnumerable(SinglePassRandomRows(500).ToList());
+        IDataView scored = mlp.Transform(counting.Fit(input).Transform(input));
+        var all = ml.Data.CreateEnumerable<ScoredCancerRow>(scored, reuseRowObject: false).ToList();
+        Assert.Equal(500, all.Count);
+        Assert.Equal(500, calls);
+    }
+
+    public sealed class ScoredCancerRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(9)]
+        public float[] Features { get; set; } = [];
+
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+    }
+
+    [Fact]
+    public void ACursorSetSplitsTheRowsAndScoresEachLikeOneCursor()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.Cache(DataSets.BreastCancer(ml));
+        var model = Pipeline(ml, epochs: 3).Fit(data);
+        IDataView scored = model.Transform(data);
+        var expected = new Dictionary<DataViewRowId, float>();
+        using (DataViewRowCursor one = scored.GetRowCursor(scored.Schema))
+        {
+            var id = one.GetIdGetter();
+            var probability = one.GetGetter<float>(scored.Schema["Probability"]);
+            DataViewRowId rowId = default;
+            float p = 0;
+            while (one.MoveNext())
+            {
+                id(ref rowId);
+                probability(ref p);
+                expected[rowId] = p;
+            }
+        }
+
+        DataViewRowCursor[] set = scored.GetRowCursorSet(scored.Schema, 3);
+        Assert.True(set.Length > 1, "a cached input gives several cursors");
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<DataViewRowId, float>();
+        Parallel.ForEach(set, cursor =>
+        {
+            using (cursor)
+            {
+                var id = cursor.GetIdGetter();
+                var probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
+                DataViewRowId rowId = default;
+                float p = 0;
+                while (cursor.MoveNext())
+                {
+                    id(ref rowId);
+                    probability(ref p);
+                    Assert.True(seen.TryAdd(rowId, p), $"row {rowId} delivered twice");
+                }
+            }
+        });
+        Assert.Equal(expected.Count, seen.Count);
+        Assert.All(expected, e => Assert.Equal(e.Value, seen[e.Key]));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal sealed class ScoreColumnAccess(DataViewSchema outputSchema, bool[] scor
         int which = column.Index - inputColumnCount;
         if (!scoreActive[which])
         {
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested when this row or cursor was created.");
+            throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' was not requested when this row or cursor was created (it is not active).");
         }
 
         return ScoreGetters.Create<TValue>(which, logit, column.Name);

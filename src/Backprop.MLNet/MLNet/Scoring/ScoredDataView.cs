@@ -35,11 +35,27 @@ internal sealed class ScoredDataView : IDataView
     /// <inheritdoc/>
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
+        var (inputColumns, scoreActive) = Split(columnsNeeded);
+        return Wrap(input.GetRowCursor(WithFeatures(inputColumns, scoreActive), rand), inputColumns, scoreActive);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The input's own cursor set, each cursor scoring its rows in blocks (so consumers can work in parallel).</remarks>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+    {
+        var (inputColumns, scoreActive) = Split(columnsNeeded);
+        return input.GetRowCursorSet(WithFeatures(inputColumns, scoreActive), n, rand)
+            .Select(cursor => Wrap(cursor, inputColumns, scoreActive))
+            .ToArray();
+    }
+
+    /// <summary>The requested input columns, and which score columns are requested.</summary>
+    private (List<DataViewSchema.Column> InputColumns, bool[] ScoreActive) Split(IEnumerable<DataViewSchema.Column> columnsNeeded)
+    {
         int inputCount = input.Schema.Count;
-        var needed = columnsNeeded.ToList();
         bool[] scoreActive = new bool[3];
         var inputColumns = new List<DataViewSchema.Column>();
-        foreach (DataViewSchema.Column column in needed)
+        foreach (DataViewSchema.Column column in columnsNeeded)
         {
             if (column.Index >= inputCount)
             {
@@ -51,20 +67,15 @@ internal sealed class ScoredDataView : IDataView
             }
         }
 
-        bool scoring = scoreActive.Any(a => a);
-        bool blockwise = scoring && rand is null;
-        if (scoring && !blockwise && !inputColumns.Contains(featureColumn))
-        {
-            inputColumns.Add(featureColumn);
-        }
-
-        DataViewRowCursor main = input.GetRowCursor(inputColumns, rand);
-        DataViewRowCursor? ahead = blockwise ? input.GetRowCursor([featureColumn]) : null;
-        var scorer = new BlockScorer(network, featureColumn.Name, blockwise ? BlockScorer.BlockRows : 1);
-        return new ScoringCursor(main, ahead, Schema, featureColumn, scorer, scoreActive);
+        return (inputColumns, scoreActive);
     }
 
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    /// <summary>The input columns to activate: the requested ones, plus the features when scores are requested.</summary>
+    private List<DataViewSchema.Column> WithFeatures(List<DataViewSchema.Column> inputColumns, bool[] scoreActive) =>
+        scoreActive.Any(a => a) && !inputColumns.Contains(featureColumn) ? [.. inputColumns, featureColumn] : inputColumns;
+
+    private DataViewRowCursor Wrap(DataViewRowCursor cursor, List<DataViewSchema.Column> inputColumns, bool[] scoreActive) =>
+        scoreActive.Any(a => a)
+            ? new ScoringCursor(cursor, inputColumns, Schema, featureColumn, new BlockScorer(network, featureColumn.Name), scoreActive)
+            : new InputOnlyCursor(cursor, Schema);
 }

@@ -4,140 +4,157 @@ using Microsoft.ML.Data;
 namespace Backprop.MLNet.MLNet.Scoring;
 
 /// <summary>
-/// A cursor over the input plus the score columns. Scores are computed in blocks: a second,
-/// look-ahead cursor over the same input reads the features of the next block of rows, which are
-/// scored with matrix products while this cursor passes through the other columns row by row.
-/// IDataViews are repeatable (two cursors without a random order see the same rows), which is what
-/// makes this valid; a shuffled cursor falls back to scoring one row at a time.
+/// A cursor over the input plus the score columns that scores blocks of rows with matrix products. It reads a
+/// block of rows ahead from its one input cursor, keeping the requested input columns of those rows
+/// (<see cref="ColumnBlock"/>), scores the block, then hands the rows out one by one. The input is read once, in
+/// its own order, so any input works: shuffled cursors, single-pass sources, sources that are not repeatable.
 /// </summary>
 internal sealed class ScoringCursor : DataViewRowCursor
 {
-    private readonly DataViewRowCursor main;
-    private readonly DataViewRowCursor? ahead;
-    private readonly ValueGetter<VBuffer<float>>? aheadFeatures;
-    private readonly ValueGetter<VBuffer<float>>? mainFeatures;
+    private readonly DataViewRowCursor input;
+    private readonly ColumnBlock?[] blocks;
+    private readonly ColumnBlock[] blocksToLoad;
+    private readonly ValueGetter<VBuffer<float>>? readFeatures;
+    private readonly Func<int, VBuffer<float>>? cachedFeatures;
+    private readonly ValueGetter<DataViewRowId> readId;
+    private readonly DataViewRowId[] ids;
+    private readonly long[] batches;
     private readonly BlockScorer scorer;
     private readonly float[] logits;
     private readonly ScoreColumnAccess access;
+    private readonly Func<int> currentSlot;
     private VBuffer<float> features;
-    private long row = -1;
-    private long blockStart;
-    private long aheadRows;
-    private long scoredRow = -1;
+    private int count;
+    private int slot = -1;
+    private long position = -1;
+    private bool inputDone;
 
     /// <summary>Creates the cursor.</summary>
-    /// <param name="main">Cursor over the input with the requested input columns (and the features when scoring row by row).</param>
-    /// <param name="ahead">Look-ahead cursor over the input's feature column, or null to score row by row from <paramref name="main"/>.</param>
+    /// <param name="input">Cursor over the input with the requested input columns and the feature column active.</param>
+    /// <param name="requested">The input columns the caller asked for (their values are kept for each block).</param>
     /// <param name="outputSchema">Input schema plus the score columns.</param>
     /// <param name="featureColumn">The feature column of the input schema.</param>
     /// <param name="scorer">This cursor's scorer.</param>
-    /// <param name="scoreActive">Which of Score, Probability, PredictedLabel are requested.</param>
-    public ScoringCursor(DataViewRowCursor main, DataViewRowCursor? ahead, DataViewSchema outputSchema, DataViewSchema.Column featureColumn, BlockScorer scorer, bool[] scoreActive)
+    /// <param name="scoreActive">Which of Score, Probability, PredictedLabel are requested (at least one).</param>
+    public ScoringCursor(
+        DataViewRowCursor input, IEnumerable<DataViewSchema.Column> requested, DataViewSchema outputSchema,
+        DataViewSchema.Column featureColumn, BlockScorer scorer, bool[] scoreActive)
     {
-        this.main = main;
-        this.ahead = ahead;
+        this.input = input;
         this.scorer = scorer;
         access = new ScoreColumnAccess(outputSchema, scoreActive);
         Schema = outputSchema;
         logits = new float[scorer.Capacity];
-        if (ahead is not null)
+        ids = new DataViewRowId[scorer.Capacity];
+        batches = new long[scorer.Capacity];
+        readId = input.GetIdGetter();
+        currentSlot = CurrentSlot;
+        blocks = new ColumnBlock?[input.Schema.Count];
+        foreach (DataViewSchema.Column column in requested)
         {
-            aheadFeatures = ahead.GetGetter<VBuffer<float>>(featureColumn);
+            blocks[column.Index] ??= ColumnBlock.Create(input, input.Schema[column.Index], scorer.Capacity);
         }
-        else if (access.Scoring)
-        {
-            mainFeatures = main.GetGetter<VBuffer<float>>(featureColumn);
-        }
+
+        blocksToLoad = blocks.OfType<ColumnBlock>().ToArray();
+
+        // Features the caller also reads are kept anyway: score from those rather than read the column twice.
+        cachedFeatures = blocks[featureColumn.Index] is { } featureBlock ? ColumnBlock.FeatureReader(featureBlock) : null;
+        readFeatures = cachedFeatures is null ? input.GetGetter<VBuffer<float>>(featureColumn) : null;
     }
 
     /// <inheritdoc/>
     public override DataViewSchema Schema { get; }
 
     /// <inheritdoc/>
-    public override long Position => main.Position;
+    public override long Position => position;
 
     /// <inheritdoc/>
-    public override long Batch => main.Batch;
+    public override long Batch => slot < 0 ? 0 : batches[slot];
 
     /// <inheritdoc/>
-    public override ValueGetter<DataViewRowId> GetIdGetter() => main.GetIdGetter();
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = ids[CurrentSlot()];
 
     /// <inheritdoc/>
-    public override bool IsColumnActive(DataViewSchema.Column column) => access.IsColumnActive(main, column);
+    public override bool IsColumnActive(DataViewSchema.Column column) =>
+        column.Index < blocks.Length ? blocks[column.Index] is not null : access.IsColumnActive(input, column);
 
     /// <inheritdoc/>
     public override bool MoveNext()
     {
-        if (!main.MoveNext())
+        if (slot + 1 >= count)
         {
-            return false;
+            if (inputDone || !FillNextBlock())
+            {
+                inputDone = true;
+                slot = count = 0;
+                return false;
+            }
+
+            slot = -1;
         }
 
-        row++;
+        slot++;
+        position++;
         return true;
     }
 
     /// <inheritdoc/>
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => access.GetGetter<TValue>(main, column, CurrentLogit);
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (column.Index >= blocks.Length)
+        {
+            return access.GetGetter<TValue>(input, column, () => logits[CurrentSlot()]);
+        }
+
+        ColumnBlock block = blocks[column.Index]
+            ?? throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' was not requested when this cursor was created (it is not active).");
+        return block.Getter(currentSlot) as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: '{typeof(TValue)}', expected '{column.Type.RawType}' for column '{column.Name}'.");
+    }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            main.Dispose();
-            ahead?.Dispose();
+            input.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private float CurrentLogit()
-    {
-        if (row < 0)
-        {
-            throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
-        }
+    private int CurrentSlot() => slot >= 0 && position >= 0 && !inputDone
+        ? slot
+        : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only while it returns true).");
 
-        if (ahead is null)
+    /// <summary>Reads up to a block of rows from the input, keeping their requested values, and scores them.</summary>
+    private bool FillNextBlock()
+    {
+        scorer.Clear();
+        count = 0;
+        while (count < scorer.Capacity && input.MoveNext())
         {
-            if (scoredRow != row)
+            foreach (ColumnBlock block in blocksToLoad)
             {
-                mainFeatures!(ref features);
-                scorer.Clear();
-                scorer.Append(features);
-                scorer.ComputeLogits(logits);
-                scoredRow = row;
+                block.Load(count);
             }
 
-            return logits[0];
-        }
+            readId(ref ids[count]);
+            batches[count] = input.Batch;
+            if (cachedFeatures is not null)
+            {
+                scorer.Append(cachedFeatures(count));
+            }
+            else
+            {
+                readFeatures!(ref features);
+                scorer.Append(features);
+            }
 
-        while (row >= blockStart + scorer.Count)
-        {
-            FillNextBlock();
-        }
-
-        return logits[row - blockStart];
-    }
-
-    private void FillNextBlock()
-    {
-        blockStart = aheadRows;
-        scorer.Clear();
-        while (scorer.Count < scorer.Capacity && ahead!.MoveNext())
-        {
-            aheadRows++;
-            aheadFeatures!(ref features);
-            scorer.Append(features);
-        }
-
-        if (scorer.Count == 0)
-        {
-            throw new InvalidOperationException(
-                "The input data returned fewer rows to a second cursor than to the first; BackpropMlp scores blocks of rows through two cursors and needs a repeatable IDataView.");
+            count++;
         }
 
         scorer.ComputeLogits(logits);
+        return count > 0;
     }
 }
