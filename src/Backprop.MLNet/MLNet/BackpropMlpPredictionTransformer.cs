@@ -35,7 +35,7 @@ public sealed class BackpropMlpPredictionTransformer : ISingleFeaturePredictionT
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
 
-    /// <summary>The input schema plus Score, Probability and PredictedLabel.</summary>
+    /// <summary>The input schema plus PredictedLabel, Score and Probability (ML.NET's order).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a Single vector of the model's size.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {

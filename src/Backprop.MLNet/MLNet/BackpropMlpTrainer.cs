@@ -134,7 +134,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         return new BackpropMlpPredictionTransformer(model, options.FeatureColumnName);
     }
 
-    /// <summary>Checks the input columns and describes the output: the input plus Score, Probability and PredictedLabel.</summary>
+    /// <summary>Checks the input columns and describes the output: the input plus PredictedLabel, Score and Probability.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type (ML.NET's wording).</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {

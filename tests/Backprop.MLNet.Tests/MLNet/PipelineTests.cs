@@ -291,6 +291,18 @@ public class PipelineTests
     }
 
     [Fact]
+    public void ScoreColumnsComeInTheOrderOfMlNetsBinaryScorer()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = DataSets.BreastCancer(ml);
+        string[] Last3(DataViewSchema schema) => schema.Skip(schema.Count - 3).Select(c => c.Name).ToArray();
+        var lbfgs = ml.BinaryClassification.Trainers.LbfgsLogisticRegression().Fit(data);
+        var mlp = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(data);
+        Assert.Equal(Last3(lbfgs.Transform(data).Schema), Last3(mlp.Transform(data).Schema));
+        Assert.Equal(Last3(lbfgs.GetOutputSchema(data.Schema)), Last3(mlp.GetOutputSchema(data.Schema)));
+    }
+
+    [Fact]
     public void ScoreColumnsCarryTheBinaryScorerAnnotations()
     {
         var ml = new MLContext(seed: 1);

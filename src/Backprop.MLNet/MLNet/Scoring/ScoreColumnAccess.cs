@@ -11,7 +11,7 @@ internal sealed class ScoreColumnAccess(DataViewSchema outputSchema, bool[] scor
 {
     private readonly int inputColumnCount = outputSchema.Count - 3;
 
-    /// <summary>Whether any of Score, Probability, PredictedLabel was requested.</summary>
+    /// <summary>Whether any of PredictedLabel, Score, Probability was requested.</summary>
     public bool Scoring { get; } = scoreActive.Any(a => a);
 
     /// <summary>Whether <paramref name="column"/> is active, given the input row's own answer for input columns.</summary>

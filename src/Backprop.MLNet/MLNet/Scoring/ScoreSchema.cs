@@ -5,8 +5,8 @@ using Microsoft.ML.Data;
 namespace Backprop.MLNet.MLNet.Scoring;
 
 /// <summary>
-/// The three columns a binary classifier adds — <c>Score</c> (logit), <c>Probability</c> and
-/// <c>PredictedLabel</c> — with the annotations ML.NET's own binary scorer puts on them.
+/// The three columns a binary classifier adds — <c>PredictedLabel</c>, <c>Score</c> (logit) and
+/// <c>Probability</c>, in that order — with the annotations ML.NET's own binary scorer puts on them.
 /// </summary>
 internal static class ScoreSchema
 {
@@ -27,15 +27,15 @@ internal static class ScoreSchema
 
     private static readonly KeyDataViewType SetIdType = new(typeof(uint), int.MaxValue);
 
-    /// <summary>The input columns followed by the three score columns.</summary>
+    /// <summary>The input columns followed by the three score columns, in ML.NET's order.</summary>
     public static DataViewSchema Extend(DataViewSchema input)
     {
         uint setId = NextScoreColumnSetId(input);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
+        builder.AddColumn(PredictedLabel, BooleanDataViewType.Instance, Annotations(setId, PredictedLabel, normalized: false));
         builder.AddColumn(Score, NumberDataViewType.Single, Annotations(setId, Score, normalized: false));
         builder.AddColumn(Probability, NumberDataViewType.Single, Annotations(setId, Probability, normalized: true));
-        builder.AddColumn(PredictedLabel, BooleanDataViewType.Instance, Annotations(setId, PredictedLabel, normalized: false));
         return builder.ToSchema();
     }
 
@@ -47,9 +47,9 @@ internal static class ScoreSchema
         SchemaShape.Column valueKind = MlNetInternals.CreateSchemaColumn(ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
         SchemaShape.Column normalized = MlNetInternals.CreateSchemaColumn(IsNormalized, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, isKey: false);
         var plain = new SchemaShape([setId, kind, valueKind]);
+        yield return MlNetInternals.CreateSchemaColumn(PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false, plain);
         yield return MlNetInternals.CreateSchemaColumn(Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, plain);
         yield return MlNetInternals.CreateSchemaColumn(Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, new SchemaShape([setId, kind, valueKind, normalized]));
-        yield return MlNetInternals.CreateSchemaColumn(PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false, plain);
     }
 
     /// <summary>1 + the highest score-column-set id already in the input (ML.NET numbers each scorer's columns this way).</summary>

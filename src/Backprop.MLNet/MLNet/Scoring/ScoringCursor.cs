@@ -35,7 +35,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
     /// <param name="outputSchema">Input schema plus the score columns.</param>
     /// <param name="featureColumn">The feature column of the input schema.</param>
     /// <param name="scorer">This cursor's scorer.</param>
-    /// <param name="scoreActive">Which of Score, Probability, PredictedLabel are requested (at least one).</param>
+    /// <param name="scoreActive">Which of PredictedLabel, Score, Probability are requested (at least one).</param>
     public ScoringCursor(
         DataViewRowCursor input, IEnumerable<DataViewSchema.Column> requested, DataViewSchema outputSchema,
         DataViewSchema.Column featureColumn, BlockScorer scorer, bool[] scoreActive)
