@@ -202,6 +202,37 @@ public class PipelineTests
     }
 
     [Fact]
+    public void TheScoringCursorEndsAndDisposesAsMlNetCursorsDo()
+    {
+        var ml = new MLContext(seed: 1);
+        var mlp = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(DataSets.BreastCancer(ml));
+        IDataView scored = mlp.Transform(DataSets.BreastCancer(ml));
+
+        using (DataViewRowCursor cursor = scored.GetRowCursor(scored.Schema))
+        {
+            ValueGetter<float> score = cursor.GetGetter<float>(scored.Schema["Score"]);
+            float s = 0;
+            Assert.Equal(-1, cursor.Position);
+            Assert.Throws<InvalidOperationException>(() => score(ref s));
+            while (cursor.MoveNext())
+            {
+                score(ref s);
+            }
+
+            Assert.Equal(-1, cursor.Position); // ML.NET's loops over groups stop on Position < 0
+            Assert.False(cursor.MoveNext());
+            Assert.Throws<InvalidOperationException>(() => score(ref s));
+        }
+
+        DataViewRowCursor disposed = scored.GetRowCursor(scored.Schema);
+        Assert.True(disposed.MoveNext());
+        Assert.True(disposed.MoveNext());
+        disposed.Dispose();
+        Assert.False(disposed.MoveNext()); // the rows read ahead are not handed out after Dispose
+        Assert.Equal(-1, disposed.Position);
+    }
+
+    [Fact]
     public void UpstreamTransformsRunOncePerRowWhenFeaturesAndScoresAreRead()
     {
         var ml = new MLContext(seed: 1);

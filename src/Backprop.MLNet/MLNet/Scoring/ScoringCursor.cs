@@ -69,7 +69,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
     public override long Position => position;
 
     /// <inheritdoc/>
-    public override long Batch => slot < 0 ? 0 : batches[slot];
+    public override long Batch => slot < 0 || inputDone ? 0 : batches[slot];
 
     /// <inheritdoc/>
     public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = ids[CurrentSlot()];
@@ -85,8 +85,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
         {
             if (inputDone || !FillNextBlock())
             {
-                inputDone = true;
-                slot = count = 0;
+                Finish();
                 return false;
             }
 
@@ -117,13 +116,22 @@ internal sealed class ScoringCursor : DataViewRowCursor
     {
         if (disposing)
         {
+            Finish(); // rows already read ahead are not handed out after Dispose
             input.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private int CurrentSlot() => slot >= 0 && position >= 0 && !inputDone
+    /// <summary>After the last row (or Dispose): no current row, Position −1 as ML.NET's cursors report it.</summary>
+    private void Finish()
+    {
+        inputDone = true;
+        slot = count = 0;
+        position = -1;
+    }
+
+    private int CurrentSlot() => position >= 0
         ? slot
         : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only while it returns true).");
 
