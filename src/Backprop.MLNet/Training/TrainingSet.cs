@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.MLNet.Numerics;
 
 namespace Backprop.MLNet.Training;
 
@@ -117,14 +118,12 @@ internal sealed class TrainingSet<T>
         }
 
         T[] features = Dense ?? Values!;
-        long used = Dense is not null ? (long)Rows * Columns : RowStarts![^1];
-        for (long p = 0; p < used; p++)
+        int used = Dense is not null ? checked(Rows * Columns) : RowStarts![^1];
+        int p = FiniteValues.IndexOfNonFinite<T>(features.AsSpan(0, used));
+        if (p >= 0)
         {
-            if (!T.IsFinite(features[p]))
-            {
-                long row = Dense is not null ? p / Columns : RowOfNonZero((int)p);
-                throw new ArgumentException($"Feature value of row {row} is {features[p]}; features must be finite (remove or impute NaN/infinite values first).", "features");
-            }
+            long row = Dense is not null ? p / Columns : RowOfNonZero(p);
+            throw new ArgumentException($"Feature value of row {row} is {features[p]}; features must be finite (remove or impute NaN/infinite values first).", "features");
         }
 
         if (Indices is not null)

@@ -1,3 +1,4 @@
+using Backprop.MLNet.Numerics;
 using Backprop.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -66,7 +67,7 @@ internal static class TrainingDataReader
             getFeatures(ref row);
             getLabel(ref label);
             getWeight?.Invoke(ref weight);
-            if (!AllFinite(row.GetValues()) || (getWeight is not null && !(float.IsFinite(weight) && weight >= 0)))
+            if (FiniteValues.IndexOfNonFinite(row.GetValues()) >= 0 || (getWeight is not null && !(float.IsFinite(weight) && weight >= 0)))
             {
                 skipped++;
                 continue;
@@ -143,18 +144,5 @@ internal static class TrainingDataReader
         }
 
         return rows;
-    }
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!float.IsFinite(v))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

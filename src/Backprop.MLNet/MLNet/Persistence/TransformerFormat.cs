@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Backprop.MLNet.MLNet.Internals;
 using Backprop.MLNet.Network;
+using Backprop.MLNet.Numerics;
 using Microsoft.ML;
 
 namespace Backprop.MLNet.MLNet.Persistence;
@@ -172,7 +173,7 @@ internal static class TransformerFormat
         }
 
         float[] values = ReadFloats(reader, count);
-        int firstBad = Array.FindIndex(values, v => !float.IsFinite(v));
+        int firstBad = FiniteValues.IndexOfNonFinite<float>(values);
         Check(firstBad < 0, $"weight {firstBad} (not a finite number)");
 
         int epochs = reader.ReadInt32();

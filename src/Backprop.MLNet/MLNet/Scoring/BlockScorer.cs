@@ -1,5 +1,6 @@
 using Backprop.MLNet.MLNet.Data;
 using Backprop.MLNet.Network;
+using Backprop.MLNet.Numerics;
 using Microsoft.ML.Data;
 
 namespace Backprop.MLNet.MLNet.Scoring;
@@ -49,13 +50,7 @@ internal sealed class BlockScorer
     /// <summary>Adds a row to the block. A row with a NaN or infinite value scores NaN.</summary>
     public void Append(in VBuffer<float> features)
     {
-        bool bad = false;
-        foreach (float v in features.GetValues())
-        {
-            bad |= !float.IsFinite(v);
-        }
-
-        rowHasNaN[rows.Rows] = bad;
+        rowHasNaN[rows.Rows] = FiniteValues.IndexOfNonFinite(features.GetValues()) >= 0;
         rows.Append(features);
     }
 
