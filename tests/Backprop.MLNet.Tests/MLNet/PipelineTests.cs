@@ -80,7 +80,7 @@ public class PipelineTests
         var ml = new MLContext(seed: 1);
         var data = DataSets.BreastCancer(ml);
         var model = Pipeline(ml, epochs: 5).Fit(data);
-        IDataView scored = model.Transform(data);
+        IDataView scored = model.Transform(ml.Data.Cache(data)); // cached, so that a cursor can shuffle it
         // Reading only the label never computes a score; reading scores twice gives the same values.
         Assert.Equal(699, scored.GetColumn<bool>("Label").Count());
         float[] first = scored.GetColumn<float>("Score").ToArray();
@@ -88,35 +88,40 @@ public class PipelineTests
         Assert.Equal(first, second);
         Assert.Equal(16, first.Count(float.IsNaN)); // rows with a missing feature score NaN, not silently a number
 
-        // A shuffled cursor (row-by-row path) gives the same score for the same row.
-        var idGetterScores = new Dictionary<DataViewRowId, float>();
-        using (var cursor = scored.GetRowCursor(scored.Schema, new Random(3)))
+        // A shuffled cursor gives the same score for the same row.
+        List<(DataViewRowId Id, float Value)> shuffled, inOrder;
+        using (DataViewRowCursor cursor = scored.GetRowCursor(scored.Schema, new Random(3)))
         {
-            var id = cursor.GetIdGetter();
-            var score = cursor.GetGetter<float>(scored.Schema["Score"]);
-            DataViewRowId rowId = default;
-            float s = 0;
-            while (cursor.MoveNext())
-            {
-                id(ref rowId);
-                score(ref s);
-                idGetterScores[rowId] = s;
-            }
+            shuffled = ValuesById(cursor, scored.Schema["Score"]);
         }
 
-        using (var cursor = scored.GetRowCursor(scored.Schema))
+        using (DataViewRowCursor cursor = scored.GetRowCursor(scored.Schema))
         {
-            var id = cursor.GetIdGetter();
-            var score = cursor.GetGetter<float>(scored.Schema["Score"]);
-            DataViewRowId rowId = default;
-            float s = 0;
-            while (cursor.MoveNext())
-            {
-                id(ref rowId);
-                score(ref s);
-                Assert.True(float.IsNaN(s) ? float.IsNaN(idGetterScores[rowId]) : idGetterScores[rowId] == s, $"row {rowId}: shuffled {idGetterScores[rowId]:R}, in order {s:R}");
-            }
+            inOrder = ValuesById(cursor, scored.Schema["Score"]);
         }
+
+        Assert.NotEqual(inOrder.Select(r => r.Id), shuffled.Select(r => r.Id)); // it really was shuffled
+        var byId = shuffled.ToDictionary(r => r.Id, r => r.Value);
+        Assert.All(inOrder, r => Assert.True(
+            float.IsNaN(r.Value) ? float.IsNaN(byId[r.Id]) : byId[r.Id] == r.Value, $"row {r.Id}: shuffled {byId[r.Id]:R}, in order {r.Value:R}"));
+    }
+
+    /// <summary>Every remaining row's id and value of <paramref name="column"/>, in the cursor's order.</summary>
+    private static List<(DataViewRowId Id, float Value)> ValuesById(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        var rows = new List<(DataViewRowId, float)>();
+        ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
+        ValueGetter<float> value = cursor.GetGetter<float>(column);
+        DataViewRowId rowId = default;
+        float v = 0;
+        while (cursor.MoveNext())
+        {
+            id(ref rowId);
+            value(ref v);
+            rows.Add((rowId, v));
+        }
+
+        return rows;
     }
 
     /// <summary>A row whose feature vector counts how often ML.NET reads it.</summary>
@@ -270,19 +275,10 @@ public class PipelineTests
         IDataView data = ml.Data.Cache(DataSets.BreastCancer(ml));
         var model = Pipeline(ml, epochs: 3).Fit(data);
         IDataView scored = model.Transform(data);
-        var expected = new Dictionary<DataViewRowId, float>();
+        Dictionary<DataViewRowId, float> expected;
         using (DataViewRowCursor one = scored.GetRowCursor(scored.Schema))
         {
-            var id = one.GetIdGetter();
-            var probability = one.GetGetter<float>(scored.Schema["Probability"]);
-            DataViewRowId rowId = default;
-            float p = 0;
-            while (one.MoveNext())
-            {
-                id(ref rowId);
-                probability(ref p);
-                expected[rowId] = p;
-            }
+            expected = ValuesById(one, scored.Schema["Probability"]).ToDictionary(r => r.Id, r => r.Value);
         }
 
         DataViewRowCursor[] set = scored.GetRowCursorSet(scored.Schema, 3);
@@ -292,15 +288,9 @@ public class PipelineTests
         {
             using (cursor)
             {
-                var id = cursor.GetIdGetter();
-                var probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
-                DataViewRowId rowId = default;
-                float p = 0;
-                while (cursor.MoveNext())
+                foreach ((DataViewRowId id, float p) in ValuesById(cursor, scored.Schema["Probability"]))
                 {
-                    id(ref rowId);
-                    probability(ref p);
-                    Assert.True(seen.TryAdd(rowId, p), $"row {rowId} delivered twice");
+                    Assert.True(seen.TryAdd(id, p), $"row {id} delivered twice");
                 }
             }
         });
