@@ -13,7 +13,7 @@ public sealed record FeatureImportance(string Feature, double AucDrop, double St
     /// Runs ML.NET's permutation feature importance for the pipeline's last transformer on
     /// <paramref name="data"/> and ranks the slots, most important first.
     /// </summary>
-    public static IReadOnlyList<FeatureImportance> Rank(MLContext ml, TransformerChain<BackpropMlpPredictionTransformer> model, IDataView data, int permutationCount)
+    public static IReadOnlyList<FeatureImportance> Rank(MLContext ml, TransformerChain<BinaryPredictionTransformer<BackpropMlpModelParameters>> model, IDataView data, int permutationCount)
     {
         // PFI permutes the columns the last transformer reads, so it wants the data featurised by the others.
         // Cached, because PFI reads the data once per slot and permutation: re-parsing and re-encoding it each time would dominate.

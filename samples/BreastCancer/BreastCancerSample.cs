@@ -36,7 +36,7 @@ public static class BreastCancerSample
 
         console.MarkupLine($"Training on {CountRows(split.TrainSet)} rows, testing on {CountRows(split.TestSet)} rows.");
         var reporter = new EpochReporter(console, options.ShowProgressBar);
-        (TransformerChain<BackpropMlpPredictionTransformer> mlp, TimeSpan mlpTime) = reporter.Run(options.Epochs,
+        (TransformerChain<BinaryPredictionTransformer<BackpropMlpModelParameters>> mlp, TimeSpan mlpTime) = reporter.Run(options.Epochs,
             progress => Timed(() => featurizer.Append(ml.BinaryClassification.Trainers.BackpropMlp(MlpOptions(options, progress))).Fit(split.TrainSet)));
         BackpropMlpModelParameters network = mlp.LastTransformer.Model;
         console.MarkupLine($"Trained [bold]{Markup.Escape(network.ToString())}[/] for {network.History.Count} epochs in {mlpTime.TotalSeconds:F2} s.");

@@ -1,5 +1,5 @@
 using Backprop.MLNet;
-using Backprop.MLNet.MLNet.Internals;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML;
 
@@ -68,6 +68,6 @@ public static class BackpropMlpCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        return new BackpropMlpTrainer(MlNetInternals.EnvironmentOf(catalog), options);
+        return new BackpropMlpTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }
 }

@@ -1,9 +1,9 @@
 using Backprop.MLNet.MLNet.Data;
-using Backprop.MLNet.MLNet.Internals;
 using Backprop.MLNet.MLNet.Scoring;
 using Backprop.MLNet.Network;
 using Backprop.MLNet.Training;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 
@@ -15,11 +15,12 @@ namespace Backprop.MLNet;
 /// </summary>
 /// <remarks>
 /// Input: a Boolean label, a known-size <c>Vector&lt;Single&gt;</c> feature column (dense or sparse) and
-/// an optional Single weight column. Output columns: <c>Score</c> (the logit u3), <c>Probability</c>
-/// (σ(u3)) and <c>PredictedLabel</c> (Score &gt; 0). Rows with NaN features or invalid weights are skipped
-/// during training and counted in the log.
+/// an optional Single weight column. <c>Fit</c> returns ML.NET's own
+/// <see cref="BinaryPredictionTransformer{TModel}"/> of <see cref="BackpropMlpModelParameters"/>, whose output columns are
+/// <c>Score</c> (the logit u3), <c>Probability</c> (σ(u3)) and <c>PredictedLabel</c> (Score &gt; 0). Rows with NaN
+/// features or invalid weights are skipped during training and counted in the log.
 /// </remarks>
-public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPredictionTransformer, BackpropMlpModelParameters>
+public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredictionTransformer<BackpropMlpModelParameters>, BackpropMlpModelParameters>
 {
     internal const string LoadName = "BackpropMlp";
 
@@ -32,28 +33,27 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         ArgumentNullException.ThrowIfNull(options);
         host = environment.Register(LoadName);
         this.options = options;
-        MlNetInternals.EnsureAvailable(); // every internal member, including those saving needs, or a clear error now
         ToSettings(seed: 0); // validates every option now, naming the bad one
-        Info = MlNetInternals.CreateTrainerInfo(normalization: true, calibration: false, caching: false, supportValid: true, supportIncrementalTrain: true, supportTest: false);
+        Info = new TrainerInfo(normalization: true, calibration: false, caching: false, supportValid: true, supportIncrementalTrain: true, supportTest: false);
     }
 
     /// <summary>What ML.NET needs to know about this trainer: it wants normalised features and supports validation data and warm starts.</summary>
     public TrainerInfo Info { get; }
 
     /// <summary>Trains on <paramref name="input"/>.</summary>
-    public BackpropMlpPredictionTransformer Fit(IDataView input) => Fit(input, validationData: null, startingWeights: null);
+    public BinaryPredictionTransformer<BackpropMlpModelParameters> Fit(IDataView input) => Fit(input, validationData: null, startingWeights: null);
 
     /// <summary>Trains on <paramref name="trainData"/>, early-stopping on <paramref name="validationData"/>.</summary>
-    public BackpropMlpPredictionTransformer Fit(IDataView trainData, IDataView validationData) => Fit(trainData, validationData, startingWeights: null);
+    public BinaryPredictionTransformer<BackpropMlpModelParameters> Fit(IDataView trainData, IDataView validationData) => Fit(trainData, validationData, startingWeights: null);
 
     /// <summary>Continues training from given weights (a warm start; also reproduces a hand-computed step).</summary>
-    public BackpropMlpPredictionTransformer Fit(IDataView trainData, BackpropMlpModelParameters startingWeights) => Fit(trainData, validationData: null, startingWeights);
+    public BinaryPredictionTransformer<BackpropMlpModelParameters> Fit(IDataView trainData, BackpropMlpModelParameters startingWeights) => Fit(trainData, validationData: null, startingWeights);
 
     /// <summary>Trains with optional validation data and optional starting weights.</summary>
     /// <param name="trainData">Training rows.</param>
     /// <param name="validationData">Rows for early stopping, or null.</param>
     /// <param name="startingWeights">Weights to start from, or null for a fresh Glorot/He initialisation. Their layers are used; HiddenLayers must be left at its default or describe the same layers.</param>
-    public BackpropMlpPredictionTransformer Fit(IDataView trainData, IDataView? validationData, BackpropMlpModelParameters? startingWeights)
+    public BinaryPredictionTransformer<BackpropMlpModelParameters> Fit(IDataView trainData, IDataView? validationData, BackpropMlpModelParameters? startingWeights)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         int seed = options.Seed ?? host.Rand.Next();
@@ -77,7 +77,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         using IChannel channel = host.Start("Training");
         Action throwIfCanceled = () =>
         {
-            if (MlNetInternals.IsCanceled(host))
+            if (IsCanceled())
             {
                 throw new OperationCanceledException("Training was canceled through MLContext.CancelExecution().");
             }
@@ -93,7 +93,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
             validation = read.Set;
         }
 
-        MlNetInternals.Send(channel, ChannelMessageKind.Info,
+        channel.Info(
             $"Training BackpropMlp {train.Set.Columns}→{string.Join("→", settings.HiddenLayers)}→1 sigmoid on {train.Set.Rows} rows " +
             $"({(train.Set.IsSparse ? "sparse" : "dense")}), {settings.Optimizer}, learning rate {settings.LearningRate:G}, " +
             $"batch {(settings.BatchSize == 0 ? "full" : settings.BatchSize)}, {settings.NumberOfEpochs} epochs, seed {seed}.");
@@ -102,17 +102,17 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         {
             EpochCompleted = record =>
             {
-                MlNetInternals.Send(channel, ChannelMessageKind.Trace,
+                channel.Trace(
                     $"Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" + (record.ValidationLoss is double v ? $", validation loss {v:G6}" : ""));
                 options.Progress?.Report(record);
             },
-            Info = message => MlNetInternals.Send(channel, ChannelMessageKind.Info, message),
+            Info = message => channel.Info(message),
         };
 
         using var cancellation = new CancellationTokenSource();
         using var watcher = new Timer(_ =>
         {
-            if (MlNetInternals.IsCanceled(host))
+            if (IsCanceled())
             {
                 cancellation.Cancel();
             }
@@ -128,10 +128,10 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
             throw new OperationCanceledException("Training was canceled through MLContext.CancelExecution().");
         }
 
-        MlNetInternals.Send(channel, ChannelMessageKind.Info,
+        channel.Info(
             $"Finished training after {result.History.Count} epochs; kept the weights of epoch {result.BestEpoch}; final training loss {result.History[^1].TrainingLoss:G6}.");
         var model = new BackpropMlpModelParameters(result.Network, result.History, result.BestEpoch);
-        return new BackpropMlpPredictionTransformer(model, options.FeatureColumnName);
+        return new BinaryPredictionTransformer<BackpropMlpModelParameters>(host, model, trainData.Schema, options.FeatureColumnName);
     }
 
     /// <summary>Checks the input columns and describes the output: the input plus PredictedLabel, Score and Probability.</summary>
@@ -194,11 +194,14 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BackpropMlpPr
         return settings;
     }
 
+    /// <summary>Whether <c>MLContext.CancelExecution()</c> was called (ML.NET's environments implement the internal ICancelable).</summary>
+    private bool IsCanceled() => host is ICancelable { IsCanceled: true };
+
     private static void Report(IChannel channel, TrainingDataReader.Result read, string role)
     {
         if (read.RowsSkipped > 0)
         {
-            MlNetInternals.Send(channel, ChannelMessageKind.Warning,
+            channel.Warning(
                 $"Skipped {read.RowsSkipped} of {read.RowsRead} {role} rows with NaN/infinite features or invalid weights.");
         }
     }

@@ -168,16 +168,20 @@ public class BadInputTests
             Assert.Contains($"feature column 'Features' has {bad.Length} values, but the column's type is Vector<Single, 3>", e.Message);
         }
 
-        // Scoring, block-wise (Transform + cursor) and row by row (PredictionEngine).
+        // Scoring: ML.NET's row-by-row scorer (Transform; ML.NET wraps errors of its parallel readers), the block
+        // scorer (TransformInBlocks) and PredictionEngine.
         var model = trainer.Fit(ml.Data.LoadFromEnumerable(Rows(10)));
         Row[] scoredRows = Rows(10);
         scoredRows[5].Features = [1, 2];
         IDataView scored = model.Transform(ml.Data.LoadFromEnumerable(scoredRows));
-        var blockError = Assert.Throws<InvalidOperationException>(() => scored.GetColumn<float>("Score").ToArray());
+        var rowsError = Assert.ThrowsAny<Exception>(() => scored.GetColumn<float>("Score").ToArray());
+        Assert.Contains("A feature vector of 2 values reached a BackpropMlp network that expects 3", rowsError.ToString());
+        IDataView blocks = model.TransformInBlocks(ml.Data.LoadFromEnumerable(scoredRows));
+        var blockError = Assert.Throws<InvalidOperationException>(() => blocks.GetColumn<float>("Score").ToArray());
         Assert.Contains("has 2 values", blockError.Message);
         var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
         var rowError = Assert.Throws<InvalidOperationException>(() => engine.Predict(new Row { Features = [1, 2, 3, 4] }));
-        Assert.Contains("has 4 values", rowError.Message);
+        Assert.Contains("A feature vector of 4 values reached a BackpropMlp network that expects 3", rowError.Message);
     }
 
     public sealed class Prediction

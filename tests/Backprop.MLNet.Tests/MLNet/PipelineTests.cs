@@ -24,7 +24,7 @@ public class PipelineTests
         public bool PredictedLabel { get; set; }
     }
 
-    private static EstimatorChain<BackpropMlpPredictionTransformer> Pipeline(MLContext ml, int epochs = 30) =>
+    private static EstimatorChain<BinaryPredictionTransformer<BackpropMlpModelParameters>> Pipeline(MLContext ml, int epochs = 30) =>
         ml.Transforms.NormalizeMinMax("Features")
             .Append(ml.BinaryClassification.Trainers.BackpropMlp(hiddenLayerSizes: [16, 8], numberOfEpochs: epochs, learningRate: 0.01f));
 
@@ -35,7 +35,7 @@ public class PipelineTests
         var results = ml.BinaryClassification.CrossValidate(DataSets.BreastCancer(ml), Pipeline(ml), numberOfFolds: 5);
         Assert.Equal(5, results.Count);
         Assert.All(results, r => Assert.True(r.Metrics.AreaUnderRocCurve > 0.95, $"fold AUC {r.Metrics.AreaUnderRocCurve} acc {r.Metrics.Accuracy} logloss {r.Metrics.LogLoss}"));
-        Assert.All(results, r => Assert.IsType<BackpropMlpPredictionTransformer>(((TransformerChain<BackpropMlpPredictionTransformer>)r.Model).LastTransformer));
+        Assert.All(results, r => Assert.IsType<BinaryPredictionTransformer<BackpropMlpModelParameters>>(((TransformerChain<BinaryPredictionTransformer<BackpropMlpModelParameters>>)r.Model).LastTransformer));
     }
 
     [Fact]

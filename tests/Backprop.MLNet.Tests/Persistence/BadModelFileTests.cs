@@ -9,8 +9,9 @@ namespace Backprop.MLNet.Tests.Persistence;
 /// <summary>Damaged, truncated and too-new model files, and data that does not fit: errors that say what is wrong.</summary>
 public class BadModelFileTests : IDisposable
 {
-    // Our payload: uint32 version, int32 body length, body (starting with the feature column name), uint32 CRC-32, uint32 end marker.
-    private static readonly byte[] BodyStart = [8, .. "Features"u8];
+    // Our payload: uint32 version, int32 body length, body, uint32 CRC-32, uint32 end marker. The body of the breast-cancer
+    // model starts with its shape: 9 inputs, 2 hidden layers, the first of 32 units.
+    private static readonly byte[] BodyStart = [9, 0, 0, 0, 2, 0, 0, 0, 32, 0, 0, 0];
     private readonly SavedModels.TempFolder temp = new();
     private readonly string modelPath;
 
@@ -81,9 +82,9 @@ public class BadModelFileTests : IDisposable
     [Fact]
     public void WrongLayerShapeIsReported()
     {
-        // The first hidden layer's size (after version, length, name, input count and layer count) becomes 33
+        // The first hidden layer's size (after version, length, input count and layer count) becomes 33
         // instead of 32, with a matching checksum: the shape check itself must catch it.
-        EditPayload(payload => payload[8 + BodyStart.Length + 8] = 33, fixChecksum: true);
+        EditPayload(payload => payload[8 + 8] = 33, fixChecksum: true);
         var e = Assert.ThrowsAny<FormatException>(() => new MLContext().Model.LoadWithDiagnostics(modelPath, out _));
         Assert.Contains("9→33→16→1", e.Message);
         Assert.Contains("damaged", e.Message);
@@ -126,8 +127,9 @@ public class BadModelFileTests : IDisposable
         IDataView input = ml.Data.LoadFromEnumerable(rows);
         // (ML.NET's normalizer does not check the size, so the loaded BackpropMlp is applied on its own.)
         ITransformer mlp = ((TransformerChain<ITransformer>)loaded).LastTransformer;
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => mlp.Transform(input));
-        Assert.Contains("Schema mismatch for feature column 'Features': expected Vector<Single, 9>, got Vector<Single, 10>", e.Message);
+        // ML.NET's own transformer checks the type, as for its own trainers.
+        var e = Assert.Throws<InvalidOperationException>(() => mlp.Transform(input));
+        Assert.Contains("Incompatible features column type: 'Vector<Single, 10>' vs 'Vector<Single, 9>'", e.Message);
     }
 
     [Fact]
@@ -138,16 +140,16 @@ public class BadModelFileTests : IDisposable
         var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            TransformerFormat.WritePayload(writer, "Features", model.Model);
+            ModelPayload.Write(writer, model.Model);
         }
 
         byte[] full = stream.ToArray();
-        (string column, BackpropMlpModelParameters read) = TransformerFormat.ReadPayload(new BinaryReader(new MemoryStream(full)));
-        Assert.Equal("Features", column);
+        (string? column, BackpropMlpModelParameters read) = ModelPayload.Read(new BinaryReader(new MemoryStream(full)), ModelPayload.CurrentFormatVersion);
+        Assert.Null(column);
         Assert.Equal(model.Model.Network.Values, read.Network.Values);
         for (int length = 0; length < full.Length; length += Math.Max(1, length / 7))
         {
-            Assert.ThrowsAny<FormatException>(() => TransformerFormat.ReadPayload(new BinaryReader(new MemoryStream(full[..length]))));
+            Assert.ThrowsAny<FormatException>(() => ModelPayload.Read(new BinaryReader(new MemoryStream(full[..length])), ModelPayload.CurrentFormatVersion));
         }
     }
 

@@ -52,7 +52,7 @@ public class PackageConsumerTests
 
             (MLContext ml, IDataView data, var model) = SavedModels.TrainAndSave(temp.File("model.zip"));
             var (comments, predictions) = SavedModels.RunLoadCheck(temp.File("model.zip"), program: Path.Combine(consumer, "out", "Consumer.dll"));
-            Assert.Equal("# last transformer Backprop.MLNet.BackpropMlpPredictionTransformer", comments[0]);
+            Assert.StartsWith("# last transformer Microsoft.ML.Data.BinaryPredictionTransformer`1[[Backprop.MLNet.BackpropMlpModelParameters", comments[0]);
             Assert.Equal(SavedModels.Predictions(model, data), predictions);
         }
         finally

@@ -10,13 +10,13 @@ namespace Backprop.MLNet.Tests.Persistence;
 /// <summary>Shared pieces of the save/load tests: a trained pipeline, predictions as exact bits, the second process.</summary>
 internal static class SavedModels
 {
-    public static TransformerChain<BackpropMlpPredictionTransformer> TrainBreastCancer(MLContext ml, IDataView data) =>
+    public static TransformerChain<BinaryPredictionTransformer<BackpropMlpModelParameters>> TrainBreastCancer(MLContext ml, IDataView data) =>
         ml.Transforms.NormalizeMinMax("Features")
             .Append(ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { NumberOfEpochs = 10, LearningRate = 0.01f, Seed = 3 }))
             .Fit(data);
 
     /// <summary>Trains the breast-cancer pipeline in a seeded context and saves it as <paramref name="path"/>.</summary>
-    public static (MLContext Ml, IDataView Data, TransformerChain<BackpropMlpPredictionTransformer> Model) TrainAndSave(string path)
+    public static (MLContext Ml, IDataView Data, TransformerChain<BinaryPredictionTransformer<BackpropMlpModelParameters>> Model) TrainAndSave(string path)
     {
         var ml = new MLContext(seed: 1);
         IDataView data = DataSets.BreastCancer(ml);

@@ -6,7 +6,7 @@ namespace Backprop.MLNet.MLNet.Scoring;
 /// <summary>A cursor over the scored view when no score column is requested: the input's rows, nothing computed.</summary>
 internal sealed class InputOnlyCursor(DataViewRowCursor input, DataViewSchema outputSchema) : DataViewRowCursor
 {
-    private readonly ScoreColumnAccess access = new(outputSchema, new bool[3]);
+    private readonly ScoreColumnAccess access = new(outputSchema, new bool[3], threshold: 0);
 
     /// <inheritdoc/>
     public override DataViewSchema Schema => outputSchema;

@@ -5,9 +5,9 @@ namespace Backprop.MLNet.MLNet.Scoring;
 
 /// <summary>
 /// Column access shared by the scoring cursor and the scored row: input columns pass through to the
-/// input row; the three score columns come from the current row's logit.
+/// input row; the three score columns come from the current row's logit (PredictedLabel: Score &gt; threshold).
 /// </summary>
-internal sealed class ScoreColumnAccess(DataViewSchema outputSchema, bool[] scoreActive)
+internal sealed class ScoreColumnAccess(DataViewSchema outputSchema, bool[] scoreActive, float threshold)
 {
     private readonly int inputColumnCount = outputSchema.Count - 3;
 
@@ -32,6 +32,6 @@ internal sealed class ScoreColumnAccess(DataViewSchema outputSchema, bool[] scor
             throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' was not requested when this row or cursor was created (it is not active).");
         }
 
-        return ScoreGetters.Create<TValue>(which, logit, column.Name);
+        return ScoreGetters.Create<TValue>(which, logit, column.Name, threshold);
     }
 }

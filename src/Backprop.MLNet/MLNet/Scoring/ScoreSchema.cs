@@ -1,4 +1,3 @@
-using Backprop.MLNet.MLNet.Internals;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -39,17 +38,12 @@ internal static class ScoreSchema
         return builder.ToSchema();
     }
 
-    /// <summary>The three score columns as an estimator's output shape.</summary>
+    /// <summary>The three score columns as a trainer's output shape, annotated as ML.NET's binary trainers annotate them.</summary>
     public static IEnumerable<SchemaShape.Column> OutputShapeColumns()
     {
-        SchemaShape.Column setId = MlNetInternals.CreateSchemaColumn(ScoreColumnSetId, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true);
-        SchemaShape.Column kind = MlNetInternals.CreateSchemaColumn(ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
-        SchemaShape.Column valueKind = MlNetInternals.CreateSchemaColumn(ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
-        SchemaShape.Column normalized = MlNetInternals.CreateSchemaColumn(IsNormalized, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, isKey: false);
-        var plain = new SchemaShape([setId, kind, valueKind]);
-        yield return MlNetInternals.CreateSchemaColumn(PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false, plain);
-        yield return MlNetInternals.CreateSchemaColumn(Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, plain);
-        yield return MlNetInternals.CreateSchemaColumn(Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, new SchemaShape([setId, kind, valueKind, normalized]));
+        yield return new SchemaShape.Column(Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation()));
+        yield return new SchemaShape.Column(Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation(true)));
+        yield return new SchemaShape.Column(PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false, new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation()));
     }
 
     /// <summary>1 + the highest score-column-set id already in the input (ML.NET numbers each scorer's columns this way).</summary>

@@ -5,21 +5,23 @@ using Microsoft.ML.Data;
 namespace Backprop.MLNet.MLNet.Scoring;
 
 /// <summary>
-/// The lazy result of <c>Transform</c>: the input's columns plus Score, Probability and
-/// PredictedLabel, computed only when a cursor asks for them.
+/// The lazy result of <c>TransformInBlocks</c>: the input's columns plus PredictedLabel, Score and Probability,
+/// computed only when a cursor asks for them, a block of rows at a time.
 /// </summary>
 internal sealed class ScoredDataView : IDataView
 {
     private readonly IDataView input;
     private readonly NetworkParameters<float> network;
     private readonly DataViewSchema.Column featureColumn;
+    private readonly float threshold;
 
-    /// <summary>Wraps <paramref name="input"/>, whose feature column has been checked.</summary>
-    public ScoredDataView(IDataView input, NetworkParameters<float> network, DataViewSchema.Column featureColumn)
+    /// <summary>Wraps <paramref name="input"/>, whose feature column has been checked; PredictedLabel is Score &gt; <paramref name="threshold"/>.</summary>
+    public ScoredDataView(IDataView input, NetworkParameters<float> network, DataViewSchema.Column featureColumn, float threshold)
     {
         this.input = input;
         this.network = network;
         this.featureColumn = featureColumn;
+        this.threshold = threshold;
         Schema = ScoreSchema.Extend(input.Schema);
     }
 
@@ -76,6 +78,6 @@ internal sealed class ScoredDataView : IDataView
 
     private DataViewRowCursor Wrap(DataViewRowCursor cursor, List<DataViewSchema.Column> inputColumns, bool[] scoreActive) =>
         scoreActive.Any(a => a)
-            ? new ScoringCursor(cursor, inputColumns, Schema, featureColumn, new BlockScorer(network, featureColumn.Name), scoreActive)
+            ? new ScoringCursor(cursor, inputColumns, Schema, featureColumn, new BlockScorer(network, featureColumn.Name), scoreActive, threshold)
             : new InputOnlyCursor(cursor, Schema);
 }

@@ -36,13 +36,14 @@ internal sealed class ScoringCursor : DataViewRowCursor
     /// <param name="featureColumn">The feature column of the input schema.</param>
     /// <param name="scorer">This cursor's scorer.</param>
     /// <param name="scoreActive">Which of PredictedLabel, Score, Probability are requested (at least one).</param>
+    /// <param name="threshold">PredictedLabel is Score above it (the transformer's threshold).</param>
     public ScoringCursor(
         DataViewRowCursor input, IEnumerable<DataViewSchema.Column> requested, DataViewSchema outputSchema,
-        DataViewSchema.Column featureColumn, BlockScorer scorer, bool[] scoreActive)
+        DataViewSchema.Column featureColumn, BlockScorer scorer, bool[] scoreActive, float threshold)
     {
         this.input = input;
         this.scorer = scorer;
-        access = new ScoreColumnAccess(outputSchema, scoreActive);
+        access = new ScoreColumnAccess(outputSchema, scoreActive, threshold);
         Schema = outputSchema;
         logits = new float[scorer.Capacity];
         ids = new DataViewRowId[scorer.Capacity];

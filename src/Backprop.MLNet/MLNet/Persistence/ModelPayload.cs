@@ -1,19 +1,17 @@
 using System.Runtime.InteropServices;
-using Backprop.MLNet.MLNet.Internals;
 using Backprop.MLNet.Network;
 using Backprop.MLNet.Numerics;
-using Microsoft.ML;
 
 namespace Backprop.MLNet.MLNet.Persistence;
 
 /// <summary>
-/// The BackpropMlp entry of an ML.NET model file, written and read here and nowhere else. After ML.NET's
-/// own version header comes our payload, versioned by <see cref="CurrentFormatVersion"/> (ours, separate
-/// from ML.NET's header), little-endian:
+/// Our payload inside a BackpropMlp entry of an ML.NET model file, written and read here and nowhere else. It follows
+/// ML.NET's own version header and is versioned by its first field (ours, separate from ML.NET's header), little-endian:
 /// <code>
-///   uint32  format version
+///   uint32  format version: 1 = the transformer entry of Backprop.MLNet 1.x (has the feature column name),
+///                           2 = the model-parameters entry inside ML.NET's BinaryPredictionTransformer (no name)
 ///   int32   body length in bytes, then the body:
-///   string  feature column name (BinaryWriter: 7-bit length, UTF-8)
+///   string  feature column name (BinaryWriter: 7-bit length, UTF-8)        — version 1 only
 ///   int32   input count d;  int32 hidden layer count L;  L × (int32 size, int32 activation)
 ///   int32   parameter count;  float32 × count   (W1, b1, …, W_L, b_L, U, c; each W row-major inputs×outputs)
 ///   int32   epochs;  epochs × (int32 epoch, float64 training loss, byte has-validation, float64 validation loss)
@@ -22,41 +20,23 @@ namespace Backprop.MLNet.MLNet.Persistence;
 ///   uint32  end marker 0x424D4C50
 /// </code>
 /// </summary>
-internal static class TransformerFormat
+internal static class ModelPayload
 {
-    /// <summary>The name ML.NET finds our loader by (registered by the weaver).</summary>
-    public const string LoaderSignature = "BackpropMlpTransformer";
+    /// <summary>The payload version of Backprop.MLNet 1.x's transformer entry (read, never written now).</summary>
+    public const uint TransformerVersion = 1;
 
-    /// <summary>The payload version this code writes and the newest it reads.</summary>
-    public const uint CurrentFormatVersion = 1;
+    /// <summary>The payload version this code writes (the model-parameters entry) and the newest it reads.</summary>
+    public const uint CurrentFormatVersion = 2;
 
     private const uint EndMarker = 0x424D4C50;
 
-    /// <summary>ML.NET's header: our model kind and header versions (kept at 1; evolution happens in our payload version).</summary>
-    public static readonly ModelFormatVersion Header = new("BPMLPTRN", 0x00010001, 0x00010001, 0x00010001, LoaderSignature);
-
-    /// <summary>Writes <paramref name="transformer"/> into the model entry ML.NET is saving.</summary>
-    public static void Save(ModelSaveContext ctx, BackpropMlpPredictionTransformer transformer)
-    {
-        BinaryWriter writer = MlNetInternals.BeginSave(ctx, Header, typeof(BackpropMlpPredictionTransformer));
-        WritePayload(writer, transformer.FeatureColumnName, transformer.Model);
-    }
-
-    /// <summary>Reads a transformer from the model entry ML.NET is loading.</summary>
-    public static BackpropMlpPredictionTransformer Load(object ctx)
-    {
-        BinaryReader reader = MlNetInternals.BeginLoad(ctx, Header, typeof(BackpropMlpPredictionTransformer));
-        (string featureColumn, BackpropMlpModelParameters model) = ReadPayload(reader);
-        return new BackpropMlpPredictionTransformer(model, featureColumn);
-    }
-
     /// <summary>Writes our payload.</summary>
-    public static void WritePayload(BinaryWriter writer, string featureColumn, BackpropMlpModelParameters model)
+    public static void Write(BinaryWriter writer, BackpropMlpModelParameters model)
     {
         var body = new MemoryStream();
         using (var bodyWriter = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            WriteBody(bodyWriter, featureColumn, model);
+            WriteBody(bodyWriter, model);
         }
 
         writer.Write(CurrentFormatVersion);
@@ -66,10 +46,9 @@ internal static class TransformerFormat
         writer.Write(EndMarker);
     }
 
-    private static void WriteBody(BinaryWriter writer, string featureColumn, BackpropMlpModelParameters model)
+    private static void WriteBody(BinaryWriter writer, BackpropMlpModelParameters model)
     {
         NetworkParameters<float> net = model.Network;
-        writer.Write(featureColumn);
         writer.Write(net.Layout.InputCount);
         writer.Write(net.Layout.LayerCount);
         for (int l = 0; l < net.Layout.LayerCount; l++)
@@ -93,7 +72,10 @@ internal static class TransformerFormat
     }
 
     /// <summary>Reads our payload, checking every field; a bad one raises <see cref="ModelFileException"/> saying what is wrong.</summary>
-    public static (string FeatureColumn, BackpropMlpModelParameters Model) ReadPayload(BinaryReader reader)
+    /// <param name="reader">The entry's reader, after ML.NET's header.</param>
+    /// <param name="expectedVersion">The payload version the entry's kind holds (<see cref="TransformerVersion"/> or <see cref="CurrentFormatVersion"/>).</param>
+    /// <returns>The feature column name (version 1 only, else null) and the model.</returns>
+    public static (string? FeatureColumn, BackpropMlpModelParameters Model) Read(BinaryReader reader, uint expectedVersion)
     {
         try
         {
@@ -102,9 +84,11 @@ internal static class TransformerFormat
             {
                 throw new ModelFileException(
                     $"This BackpropMlp model was saved in model format version {version}, but this Backprop.MLNet " +
-                    $"({typeof(TransformerFormat).Assembly.GetName().Version}) reads versions 1 to {CurrentFormatVersion}. " +
+                    $"({typeof(ModelPayload).Assembly.GetName().Version}) reads versions 1 to {CurrentFormatVersion}. " +
                     (version > CurrentFormatVersion ? "Update the Backprop.MLNet package to load it." : "The file is damaged."));
             }
+
+            Check(version == expectedVersion, $"format version {version} for this kind of entry (expected {expectedVersion})");
 
             int length = reader.ReadInt32();
             Check(length > 0, $"payload length {length}");
@@ -122,7 +106,7 @@ internal static class TransformerFormat
 
             Check(reader.ReadUInt32() == EndMarker, "end marker");
             using var bodyReader = new BinaryReader(new MemoryStream(body, writable: false));
-            (string FeatureColumn, BackpropMlpModelParameters Model) result = ReadBody(bodyReader);
+            (string? FeatureColumn, BackpropMlpModelParameters Model) result = ReadBody(bodyReader, hasFeatureColumn: version == TransformerVersion);
             Check(bodyReader.BaseStream.Position == length, "payload length (the contents end early)");
             return result;
         }
@@ -132,12 +116,16 @@ internal static class TransformerFormat
         }
     }
 
-    private static (string FeatureColumn, BackpropMlpModelParameters Model) ReadBody(BinaryReader reader)
+    private static (string? FeatureColumn, BackpropMlpModelParameters Model) ReadBody(BinaryReader reader, bool hasFeatureColumn)
     {
-        string featureColumn = reader.ReadString();
-        if (string.IsNullOrWhiteSpace(featureColumn))
+        string? featureColumn = null;
+        if (hasFeatureColumn)
         {
-            throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
+            featureColumn = reader.ReadString();
+            if (string.IsNullOrWhiteSpace(featureColumn))
+            {
+                throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
+            }
         }
 
         int inputs = reader.ReadInt32();

@@ -1,5 +1,6 @@
 using Backprop.MLNet.Network;
 using MathNet.Numerics.LinearAlgebra;
+using Microsoft.ML;
 
 namespace Backprop.MLNet;
 
@@ -8,10 +9,20 @@ namespace Backprop.MLNet;
 /// <c>W1, b1, W2, b2, …, U, c</c> as MathNet matrices and vectors, and the per-epoch loss history.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The logit is <c>u3 = h_last·U + c</c> with <c>h = act(h_previous·W + b)</c> layer by layer from
 /// <c>h_0 = x</c>; the probability is <c>σ(u3)</c>. Instances are immutable: the lists are read-only and the MathNet weights returned are copies.
+/// </para>
+/// <para>
+/// It is a native ML.NET predictor: <c>BackpropMlpTrainer.Fit</c> returns it inside ML.NET's own
+/// <c>BinaryPredictionTransformer&lt;BackpropMlpModelParameters&gt;</c>, which scores <c>Score</c> (u3),
+/// <c>Probability</c> (σ(u3)) and <c>PredictedLabel</c> (Score above the threshold, 0 by default), so ML.NET's tools
+/// for binary classifiers see it: ONNX export, <c>CalculateFeatureContribution</c> (integrated gradients),
+/// permutation feature importance, <c>OneVersusAll</c>/<c>PairwiseCoupling</c>, <c>ChangeModelThreshold</c>,
+/// calibrators, and <c>mlContext.Model.Save</c>/<c>Load</c>.
+/// </para>
 /// </remarks>
-public sealed class BackpropMlpModelParameters
+public sealed partial class BackpropMlpModelParameters
 {
     private readonly MlpLayerWeights[] hiddenLayers;
 
@@ -69,7 +80,7 @@ public sealed class BackpropMlpModelParameters
     /// <summary>The flat parameters used by scoring and training.</summary>
     internal NetworkParameters<float> Network { get; }
 
-    /// <summary>The logit <c>u3</c> for one example (slow path, for inspection; pipelines score in blocks).</summary>
+    /// <summary>The logit <c>u3</c> for one example (for inspection; pipelines score through ML.NET's transformer).</summary>
     /// <param name="features">The <see cref="InputCount"/> feature values.</param>
     public float PredictLogit(ReadOnlySpan<float> features)
     {
@@ -82,6 +93,9 @@ public sealed class BackpropMlpModelParameters
         Backpropagation.Forward(Network, InputBatch<float>.FromDense(features, 1, InputCount), ws);
         return ws.U3(1)[0];
     }
+
+    /// <summary>ML.NET's kind of predictor: a binary classifier.</summary>
+    PredictionKind IPredictor.PredictionKind => PredictionKind.BinaryClassification;
 
     /// <summary>The probability <c>ŷ = σ(u3)</c> for one example.</summary>
     /// <param name="features">The <see cref="InputCount"/> feature values.</param>
