@@ -61,6 +61,7 @@ public static class BreastCancerSample
         string lossCurvePath = Path.Combine(outputDirectory, "loss-curve.png");
         string rocPath = Path.Combine(outputDirectory, "roc.png");
         string modelPath = Path.Combine(outputDirectory, "model.zip");
+        string onnxPath = Path.Combine(outputDirectory, "model.onnx");
         LossCurvePlot.Write(network.History, lossCurvePath);
         console.MarkupLine($"Wrote the loss curve to [link]{Markup.Escape(lossCurvePath)}[/]");
         RocPlot.Write(reports, rocPath);
@@ -72,6 +73,10 @@ public static class BreastCancerSample
         console.MarkupLine("Loaded it again in a new MLContext:");
         console.Write(ResultTables.Predictions(predictions));
 
+        OnnxCheck onnx = OnnxCheck.ExportAndCompare(ml, mlp, split.TestSet, onnxPath);
+        console.MarkupLine($"Exported the pipeline to ONNX: [link]{Markup.Escape(onnxPath)}[/]. ONNX Runtime on the {onnx.Rows} test rows: " +
+                           $"largest probability difference {onnx.MaxProbabilityDifference:G2}, {onnx.LabelMismatches} different labels.");
+
         return new SampleResult
         {
             Models = reports,
@@ -80,6 +85,8 @@ public static class BreastCancerSample
             RocPath = rocPath,
             ModelPath = modelPath,
             Predictions = predictions,
+            OnnxPath = onnxPath,
+            Onnx = onnx,
         };
     }
 

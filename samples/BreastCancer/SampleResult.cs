@@ -20,4 +20,10 @@ public sealed record SampleResult
 
     /// <summary>A few test rows scored before saving and after loading.</summary>
     public required IReadOnlyList<PredictionComparison> Predictions { get; init; }
+
+    /// <summary>The pipeline exported to ONNX.</summary>
+    public required string OnnxPath { get; init; }
+
+    /// <summary>ONNX Runtime's scores of the exported pipeline against ML.NET's on the test rows.</summary>
+    public required OnnxCheck Onnx { get; init; }
 }

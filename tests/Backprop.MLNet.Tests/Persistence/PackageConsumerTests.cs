@@ -5,7 +5,9 @@ namespace Backprop.MLNet.Tests.Persistence;
 
 /// <summary>
 /// The library consumed as a NuGet package: `dotnet pack`, then a fresh console project that restores
-/// Backprop.MLNet from that local folder loads a saved model with plain Model.Load (the weaving must be in the package).
+/// Backprop.MLNet from that local folder loads a saved model with plain Model.Load (the LoadableClass attributes and
+/// IgnoresAccessChecksTo must be in the package), and the package depends on the real Microsoft.ML only: the
+/// publicized reference copies the library is compiled against are neither packed nor named.
 /// </summary>
 public class PackageConsumerTests
 {
@@ -21,9 +23,18 @@ public class PackageConsumerTests
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "backprop.mlnet", version);
         try
         {
-            // The tests' build already compiled (and wove) the library in this configuration: pack that output.
+            // The tests' build already compiled the library in this configuration: pack that output.
             SavedModels.RunDotnet($"pack \"{Path.Combine(root, "src", "Backprop.MLNet", "Backprop.MLNet.csproj")}\" -c {configuration} --no-build -o \"{feed}\" -p:PackageVersion={version}");
-            Assert.True(File.Exists(Path.Combine(feed, $"Backprop.MLNet.{version}.nupkg")));
+            string package = Path.Combine(feed, $"Backprop.MLNet.{version}.nupkg");
+            Assert.True(File.Exists(package));
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
+            {
+                Assert.Equal(["lib/net10.0/Backprop.MLNet.dll"], zip.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal)).Select(e => e.FullName));
+                using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+                var dependencies = System.Xml.Linq.XDocument.Parse(nuspec.ReadToEnd()).Descendants()
+                    .Where(e => e.Name.LocalName == "dependency").Select(e => $"{e.Attribute("id")!.Value} {e.Attribute("version")!.Value}").Order().ToArray();
+                Assert.Equal(["MathNet.Numerics 5.0.0", "Microsoft.ML 5.0.1", "Microsoft.ML.DataView 5.0.1", "System.Numerics.Tensors 9.0.4"], dependencies);
+            }
 
             string consumer = Directory.CreateDirectory(temp.File("consumer")).FullName;
             File.Copy(Path.Combine(root, "tests", "Backprop.MLNet.LoadCheck", "Program.cs"), Path.Combine(consumer, "Program.cs"));

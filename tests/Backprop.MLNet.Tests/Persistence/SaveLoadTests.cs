@@ -67,9 +67,10 @@ public class SaveLoadTests
     }
 
     /// <summary>
-    /// In a new process, a PredictionEngine scoring one row at a time gives the same bits as the block-scoring cursor,
-    /// both with the AVX2/FMA kernels and with the portable ones a machine without them uses (switched off here through
-    /// the runtime's DOTNET_EnableAVX2 setting); the portable results agree with this process's to float tolerance.
+    /// In a new process, ML.NET's row-by-row scorer (a cursor over Transform), a PredictionEngine and our block scorer
+    /// (TransformInBlocks) give the same bits, both with the AVX2/FMA kernels and with the portable ones a machine
+    /// without them uses (switched off here through the runtime's DOTNET_EnableAVX2 setting); the portable results
+    /// agree with this process's to float tolerance.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -81,7 +82,8 @@ public class SaveLoadTests
         var environment = portableKernels ? new Dictionary<string, string> { ["DOTNET_EnableAVX2"] = "0" } : null;
 
         var (comments, cursor) = SavedModels.RunLoadCheck(temp.File("model.zip"), environment: environment);
-        var (_, engine) = SavedModels.RunLoadCheck(temp.File("model.zip"), predictionEngine: true, environment: environment);
+        var (_, engine) = SavedModels.RunLoadCheck(temp.File("model.zip"), mode: "--prediction-engine", environment: environment);
+        var (_, blocks) = SavedModels.RunLoadCheck(temp.File("model.zip"), mode: "--blocks", environment: environment);
 
         if (portableKernels)
         {
@@ -90,6 +92,7 @@ public class SaveLoadTests
 
         Assert.Equal(699, cursor.Length);
         Assert.Equal(cursor, engine);
+        Assert.Equal(cursor, blocks);
         List<string> here = SavedModels.Predictions(model, data);
         for (int i = 0; i < here.Count; i++)
         {

@@ -51,13 +51,32 @@ internal static class SavedModels
     /// Runs Backprop.MLNet.LoadCheck (or a copy built elsewhere) on a saved breast-cancer model; returns its comment lines
     /// (which name the last transformer and whether AVX2+FMA were on) and its prediction lines.
     /// </summary>
+    /// <param name="modelPath">The saved model.</param>
+    /// <param name="program">LoadCheck's assembly; null for the one built with the tests.</param>
+    /// <param name="mode">null (a cursor over Transform), "--prediction-engine" or "--blocks" (TransformInBlocks).</param>
+    /// <param name="environment">Extra environment variables of the process.</param>
     public static (string[] Comments, string[] Predictions) RunLoadCheck(
-        string modelPath, string? program = null, bool predictionEngine = false, IDictionary<string, string>? environment = null)
+        string modelPath, string? program = null, string? mode = null, IDictionary<string, string>? environment = null)
     {
-        string arguments = $"\"{program ?? Metadata("LoadCheckAssembly")}\" \"{modelPath}\" \"{DataSets.PathOf("breast-cancer.txt")}\"";
-        string output = RunDotnet(predictionEngine ? arguments + " --prediction-engine" : arguments, environment: environment);
+        string arguments = $"\"{program ?? Metadata("LoadCheckAssembly")}\" \"{modelPath}\" \"{DataSets.PathOf("breast-cancer.txt")}\" {mode}";
+        string output = RunDotnet(arguments, environment: environment);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (lines.Where(l => l.StartsWith('#')).ToArray(), lines.Where(l => !l.StartsWith('#')).ToArray());
+    }
+
+    /// <summary>
+    /// Runs LoadCheck in its general mode: <paramref name="rows"/> are saved as a binary IDataView, the model at
+    /// <paramref name="modelPath"/> scores them in the new process, which prints <paramref name="columns"/> row by row.
+    /// </summary>
+    public static string[] RunLoadCheckColumns(MLContext ml, string modelPath, IDataView rows, string dataPath, params string[] columns)
+    {
+        using (FileStream file = System.IO.File.Create(dataPath))
+        {
+            ml.Data.SaveAsBinary(rows, file);
+        }
+
+        string output = RunDotnet($"\"{Metadata("LoadCheckAssembly")}\" \"{modelPath}\" \"{dataPath}\" --columns {string.Join(',', columns)}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')).ToArray();
     }
 
     public static string Bits(float value) => BitConverter.SingleToInt32Bits(value).ToString("X8", CultureInfo.InvariantCulture);
