@@ -6,7 +6,7 @@ namespace Backprop.MLNet.Tests.Samples;
 
 /// <summary>
 /// Smoke test of the README's first command: the main sample's code path on the shipped data, with
-/// few epochs, into a temp folder; checks its metrics, the PNGs it writes and the model.zip round trip.
+/// few epochs, into a temp folder; checks its metrics, the PNGs it writes, the model.zip round trip and the ONNX export.
 /// </summary>
 public class BreastCancerSampleTests(ITestOutputHelper output)
 {
@@ -47,6 +47,12 @@ public class BreastCancerSampleTests(ITestOutputHelper output)
             Assert.Equal(p.InMemoryProbability, p.LoadedProbability);
             Assert.Equal(p.LoadedProbability > 0.5f, p.LoadedPredictedLabel);
         }
+
+        Assert.Equal(Path.Combine(folder.Path, "model.onnx"), result.OnnxPath);
+        Assert.Contains(result.OnnxPath, console.Text);
+        Assert.True(result.Onnx.Rows > 100);
+        Assert.InRange(result.Onnx.MaxProbabilityDifference, 0, 1e-5);
+        Assert.Equal(0, result.Onnx.LabelMismatches);
     }
 
     [Fact]
