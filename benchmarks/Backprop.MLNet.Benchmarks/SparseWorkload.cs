@@ -27,12 +27,12 @@ internal static class SparseWorkload
         {
             int dimensions = quick ? fullDimensions / 16 : fullDimensions; // --quick only checks that it runs
             TrainingSet<float> set = SyntheticData.Sparse(rows, dimensions, nonZeros);
-            var settings = new TrainingSettings
+            var settings = new MlpTrainingOptions
             {
-                HiddenLayers = [new MlpLayer(128, MlpActivation.Tanh), new MlpLayer(64, MlpActivation.Sigmoid)],
-                Optimizer = optimizer == "sgd" ? MlpOptimizer.Sgd : MlpOptimizer.Adam, LearningRate = optimizer == "sgd" ? 0.1 : 0.001,
-                LazySparseUpdates = optimizer == "adam_lazy", BatchSize = 256, NumberOfEpochs = 1, Seed = 1,
-                L2Regularization = 0, EarlyStoppingPatience = 0, MaxThreads = threads,
+                HiddenLayers = { new MlpLayer(128, MlpActivation.Tanh), new MlpLayer(64, MlpActivation.Sigmoid) },
+                Optimizer = optimizer == "sgd" ? MlpOptimizer.Sgd : MlpOptimizer.Adam, LearningRate = optimizer == "sgd" ? 0.1f : 0.001f,
+                LazySparseUpdates = optimizer == "adam_lazy", BatchSize = 256, NumberOfEpochs = 3, Seed = 1,
+                L2Regularization = 0, EarlyStoppingPatience = 0, NumberOfThreads = threads,
             };
             var (perEpoch, oneOff) = Measure.Median(quick ? 1 : 3, () => TimeEpochs(set, settings));
             string key = optimizer == "sgd" ? $"d{fullDimensions}_nnz{nonZeros}" : $"{optimizer}_d{fullDimensions}_nnz{nonZeros}";
@@ -50,12 +50,12 @@ internal static class SparseWorkload
     }
 
     /// <summary>Trains 3 epochs and returns the cost of one epoch (mean of epochs 2–3) and of what happens before epoch 1 ends beyond that.</summary>
-    private static (double PerEpoch, double OneOff) TimeEpochs(TrainingSet<float> set, TrainingSettings settings)
+    private static (double PerEpoch, double OneOff) TimeEpochs(TrainingSet<float> set, MlpTrainingOptions settings)
     {
         var epochEnds = new List<double>();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var observer = new TrainingObserver { EpochCompleted = _ => epochEnds.Add(watch.Elapsed.TotalSeconds) };
-        NetworkTrainer.Train(set, null, null, settings with { NumberOfEpochs = 3 }, observer);
+        NetworkTrainer.Train(set, null, null, settings, settings.Seed ?? 0, observer);
         double perEpoch = (epochEnds[2] - epochEnds[0]) / 2;
         return (perEpoch, Math.Max(0, epochEnds[0] - perEpoch));
     }

@@ -19,11 +19,11 @@ internal static class TrainWorkload
         int epochs = quick ? 1 : 5;
         (float[] x, float[] y) = SyntheticData.Dense(rows, Columns);
         var set = TrainingSet<float>.FromDense(x, rows, Columns, y);
-        var settings = new TrainingSettings
+        var settings = new MlpTrainingOptions
         {
-            HiddenLayers = [new MlpLayer(H1, MlpActivation.Tanh), new MlpLayer(H2, MlpActivation.Sigmoid)],
-            Optimizer = MlpOptimizer.Sgd, LearningRate = 0.1, BatchSize = Batch, NumberOfEpochs = epochs, Shuffle = true, Seed = 1,
-            L2Regularization = 0, EarlyStoppingPatience = 0, MaxThreads = threads,
+            HiddenLayers = { new MlpLayer(H1, MlpActivation.Tanh), new MlpLayer(H2, MlpActivation.Sigmoid) },
+            Optimizer = MlpOptimizer.Sgd, LearningRate = 0.1f, BatchSize = Batch, NumberOfEpochs = epochs, Shuffle = true, Seed = 1,
+            L2Regularization = 0, EarlyStoppingPatience = 0, NumberOfThreads = threads,
         };
 
         TrainingResult<float>? result = null;

@@ -107,12 +107,7 @@ public static class BreastCancerSample
             ValidationFraction = ValidationFraction,
             Progress = progress,
         };
-        for (int i = 0; i < options.HiddenLayers.Count; i++)
-        {
-            bool lastLayer = i == options.HiddenLayers.Count - 1 && i > 0; // as the library's simple overload: one layer is tanh
-            mlpOptions.HiddenLayers.Add(new MlpLayer(options.HiddenLayers[i], lastLayer ? MlpActivation.Sigmoid : MlpActivation.Tanh));
-        }
-
+        mlpOptions.HiddenLayers.SetSizes(options.HiddenLayers); // the last of two or more layers sigmoid, the others tanh
         return mlpOptions;
     }
 

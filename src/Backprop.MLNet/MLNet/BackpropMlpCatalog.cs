@@ -30,9 +30,9 @@ public static class BackpropMlpCatalog
         string featureColumnName = "Features",
         string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null,
-        int numberOfEpochs = 100,
-        float learningRate = 0.001f,
-        int batchSize = 32)
+        int numberOfEpochs = MlpTrainingOptions.Defaults.NumberOfEpochs,
+        float learningRate = MlpTrainingOptions.Defaults.LearningRate,
+        int batchSize = MlpTrainingOptions.Defaults.BatchSize)
     {
         var options = new BackpropMlpTrainer.Options
         {
@@ -50,12 +50,7 @@ public static class BackpropMlpCatalog
                 throw new ArgumentException("hiddenLayerSizes must name at least one layer (or be null for the default 32, 16).", nameof(hiddenLayerSizes));
             }
 
-            options.HiddenLayers.Clear();
-            for (int i = 0; i < hiddenLayerSizes.Length; i++)
-            {
-                bool last = i == hiddenLayerSizes.Length - 1 && i > 0;
-                options.HiddenLayers.Add(new MlpLayer(hiddenLayerSizes[i], last ? MlpActivation.Sigmoid : MlpActivation.Tanh));
-            }
+            options.HiddenLayers.SetSizes(hiddenLayerSizes);
         }
 
         return BackpropMlp(catalog, options);

@@ -33,7 +33,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         ArgumentNullException.ThrowIfNull(options);
         host = environment.Register(LoadName);
         this.options = options;
-        ToSettings(seed: 0); // validates every option now, naming the bad one
+        Validate(); // every option now, naming the bad one
         Info = new TrainerInfo(normalization: true, calibration: false, caching: false, supportValid: true, supportIncrementalTrain: true, supportTest: false);
     }
 
@@ -57,7 +57,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
     {
         ArgumentNullException.ThrowIfNull(trainData);
         int seed = options.Seed ?? host.Rand.Next();
-        TrainingSettings settings = ToSettings(seed);
+        Validate();
         if (startingWeights is not null)
         {
             // The starting network defines the architecture; layers the user set explicitly must agree with it.
@@ -70,8 +70,6 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
                     "Leave HiddenLayers at its default to continue from the starting weights' layers, or set it to the same layers.",
                     nameof(startingWeights));
             }
-
-            settings = settings with { HiddenLayers = startingWeights.HiddenLayers.Select(l => new MlpLayer(l.OutputCount, l.Activation)).ToArray() };
         }
 
         using IChannel channel = host.Start("Training");
@@ -94,9 +92,9 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         }
 
         channel.Info(
-            $"Training BackpropMlp {train.Set.Columns}→{string.Join("→", settings.HiddenLayers)}→1 sigmoid on {train.Set.Rows} rows " +
-            $"({(train.Set.IsSparse ? "sparse" : "dense")}), {settings.Optimizer}, learning rate {settings.LearningRate:G}, " +
-            $"batch {(settings.BatchSize == 0 ? "full" : settings.BatchSize)}, {settings.NumberOfEpochs} epochs, seed {seed}.");
+            $"Training BackpropMlp {train.Set.Columns}→{(startingWeights is null ? string.Join("→", options.HiddenLayers) : string.Join("→", startingWeights.HiddenLayers.Select(l => $"{l.OutputCount} {l.Activation}")))}→1 sigmoid on {train.Set.Rows} rows " +
+            $"({(train.Set.IsSparse ? "sparse" : "dense")}), {options.Optimizer}, learning rate {options.LearningRate:G}, " +
+            $"batch {(options.BatchSize == 0 ? "full" : options.BatchSize)}, {options.NumberOfEpochs} epochs, seed {seed}.");
 
         var observer = new TrainingObserver
         {
@@ -121,7 +119,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         TrainingResult<float> result;
         try
         {
-            result = NetworkTrainer.Train(train.Set, validation, startingWeights?.Network, settings, observer, cancellation.Token);
+            result = NetworkTrainer.Train(train.Set, validation, startingWeights?.Network, options, seed, observer, cancellation.Token);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -148,28 +146,8 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         return new SchemaShape(columns.Values);
     }
 
-    private TrainingSettings ToSettings(int seed)
+    private void Validate()
     {
-        var settings = new TrainingSettings
-        {
-            HiddenLayers = options.HiddenLayers.ToArray(),
-            Optimizer = options.Optimizer,
-            LearningRate = options.LearningRate,
-            Momentum = options.Momentum,
-            Nesterov = options.Nesterov,
-            Beta1 = options.Beta1,
-            Beta2 = options.Beta2,
-            Epsilon = options.Epsilon,
-            L2Regularization = options.L2Regularization,
-            BatchSize = options.BatchSize,
-            NumberOfEpochs = options.NumberOfEpochs,
-            Shuffle = options.Shuffle,
-            Seed = seed,
-            ValidationFraction = options.ValidationFraction,
-            EarlyStoppingPatience = options.EarlyStoppingPatience,
-            LazySparseUpdates = options.LazySparseUpdates,
-            MaxThreads = options.NumberOfThreads ?? Environment.ProcessorCount,
-        };
         if (string.IsNullOrWhiteSpace(options.LabelColumnName))
         {
             throw new ArgumentException("LabelColumnName must name a column.", nameof(Options.LabelColumnName));
@@ -185,13 +163,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             throw new ArgumentException("ExampleWeightColumnName must name a column, or be null when the rows have no weights.", nameof(Options.ExampleWeightColumnName));
         }
 
-        if (options.NumberOfThreads is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfThreads), options.NumberOfThreads, "NumberOfThreads must be at least 1 (or null for all cores).");
-        }
-
-        settings.Validate();
-        return settings;
+        options.Validate();
     }
 
     /// <summary>Whether <c>MLContext.CancelExecution()</c> was called (ML.NET's environments implement the internal ICancelable).</summary>

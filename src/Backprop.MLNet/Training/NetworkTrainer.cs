@@ -12,27 +12,34 @@ internal static class NetworkTrainer
 {
     private const int EvaluationChunkRows = 1024;
 
+    /// <summary>Trains a network on <paramref name="train"/>, with the seed <c>options.Seed ?? 0</c>.</summary>
+    public static TrainingResult<T> Train<T>(TrainingSet<T> train, TrainingSet<T>? validation, NetworkParameters<T>? start, MlpTrainingOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Train(train, validation, start, options, options.Seed ?? 0);
+
     /// <summary>Trains a network on <paramref name="train"/>.</summary>
     /// <param name="train">Training rows.</param>
-    /// <param name="validation">Rows for early stopping, or null (then <see cref="TrainingSettings.ValidationFraction"/> may hold some out).</param>
-    /// <param name="start">Weights to start from (warm start), or null for a fresh initialisation.</param>
-    /// <param name="settings">Hyper-parameters.</param>
+    /// <param name="validation">Rows for early stopping, or null (then <see cref="MlpTrainingOptions.ValidationFraction"/> may hold some out).</param>
+    /// <param name="start">Weights to start from (warm start; they define the layers), or null for a fresh initialisation of <see cref="MlpTrainingOptions.HiddenLayers"/>.</param>
+    /// <param name="options">Hyper-parameters, read as they are (never changed).</param>
+    /// <param name="seed">Seed of the initial weights, the shuffles and the validation split.</param>
     /// <param name="observer">Progress callbacks, or null.</param>
     /// <param name="cancellation">Checked before every mini-batch.</param>
     public static TrainingResult<T> Train<T>(
         TrainingSet<T> train, TrainingSet<T>? validation, NetworkParameters<T>? start,
-        TrainingSettings settings, TrainingObserver? observer = null, CancellationToken cancellation = default)
+        MlpTrainingOptions options, int seed, TrainingObserver? observer = null, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        settings.Validate();
-        var layout = new ParameterLayout(train.Columns, settings.HiddenLayers.Select(l => l.Size).ToArray());
-        MlpActivation[] activations = settings.HiddenLayers.Select(l => l.Activation).ToArray();
+        options.Validate();
+        var layout = new ParameterLayout(train.Columns, start?.Layout.HiddenSizes.ToArray() ?? options.HiddenLayers.Select(l => l.Size).ToArray());
+        MlpActivation[] activations = start?.Activations ?? options.HiddenLayers.Select(l => l.Activation).ToArray();
+        int maxThreads = options.MaxThreads;
         if (validation is not null && validation.Columns != train.Columns)
         {
             throw new ArgumentException($"The validation data has {validation.Columns} features but the training data has {train.Columns}.", nameof(validation));
         }
 
-        var random = new DeterministicRandom(settings.Seed);
+        var random = new DeterministicRandom(seed);
         NetworkParameters<T> net = start is null
             ? WeightInitializer.Create<T>(layout, activations, random)
             : CheckedWarmStart(start, layout);
@@ -40,13 +47,13 @@ internal static class NetworkTrainer
         // Rows used for training and, when held out, for validation.
         int[] trainRows = Enumerable.Range(0, train.Rows).ToArray();
         int[]? heldOutRows = null;
-        if (validation is null && settings.ValidationFraction > 0)
+        if (validation is null && options.ValidationFraction > 0)
         {
             random.Shuffle(trainRows);
-            int held = Math.Max(1, (int)Math.Round(settings.ValidationFraction * train.Rows));
+            int held = Math.Max(1, (int)Math.Round(options.ValidationFraction * train.Rows));
             if (held >= train.Rows)
             {
-                throw new ArgumentOutOfRangeException(nameof(settings.ValidationFraction), settings.ValidationFraction, $"ValidationFraction leaves no training rows out of {train.Rows}.");
+                throw new ArgumentOutOfRangeException(nameof(options.ValidationFraction), options.ValidationFraction, $"ValidationFraction leaves no training rows out of {train.Rows}.");
             }
 
             heldOutRows = trainRows[^held..];
@@ -63,30 +70,30 @@ internal static class NetworkTrainer
             RequireWeight(validationSet, validationRows!, heldOutRows is null ? "validation rows" : "rows held out by ValidationFraction");
         }
 
-        int batchSize = settings.BatchSize == 0 ? trainRows.Length : Math.Min(settings.BatchSize, trainRows.Length);
+        int batchSize = options.BatchSize == 0 ? trainRows.Length : Math.Min(options.BatchSize, trainRows.Length);
         var ws = new Workspace<T>(layout, batchSize);
         var batch = new BatchAssembler<T>(train, batchSize);
         var gradient = new T[layout.Count];
-        ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(settings, layout.Count);
-        T lambda = T.CreateChecked(settings.L2Regularization);
+        ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(options, layout.Count);
+        T lambda = T.CreateChecked(options.L2Regularization);
 
         // On sparse rows, ∂W1 is non-zero only on the rows a batch uses. Plain SGD without L2 then changes only those
         // rows, so updating just them is exact; with LazySparseUpdates the other optimizers do the same (lazily, as
         // PyTorch's SparseAdam). Either way an epoch then costs in proportion to the non-zeros, not the feature count.
-        bool exactlySparse = settings.Optimizer == MlpOptimizer.Sgd && lambda == T.Zero;
-        TouchedRows? touched = train.IsSparse && (exactlySparse || settings.LazySparseUpdates) ? new TouchedRows(train.Columns) : null;
+        bool exactlySparse = options.Optimizer == MlpOptimizer.Sgd && lambda == T.Zero;
+        TouchedRows? touched = train.IsSparse && (exactlySparse || options.LazySparseUpdates) ? new TouchedRows(train.Columns) : null;
         int firstLayerWeights = layout.WeightCount(0), firstLayerWidth = layout.HiddenSizes[0];
 
-        var history = new List<MlpEpochRecord>(settings.NumberOfEpochs);
+        var history = new List<MlpEpochRecord>(options.NumberOfEpochs);
         T[]? best = null;
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, epochsWithoutImprovement = 0;
         bool stoppedEarly = false;
-        bool earlyStopping = validationSet is not null && settings.EarlyStoppingPatience > 0;
+        bool earlyStopping = validationSet is not null && options.EarlyStoppingPatience > 0;
 
-        for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
+        for (int epoch = 1; epoch <= options.NumberOfEpochs; epoch++)
         {
-            if (settings.Shuffle)
+            if (options.Shuffle)
             {
                 random.Shuffle(trainRows);
             }
@@ -102,10 +109,10 @@ internal static class NetworkTrainer
                     continue; // A batch of zero-weight rows carries no gradient.
                 }
 
-                (T loss, T batchWeight) = Objective.LossAndGradient(net, batch.Features, batch.Labels, batch.Weights, lambda, ws, gradient, settings.MaxThreads, touched);
+                (T loss, T batchWeight) = Objective.LossAndGradient(net, batch.Features, batch.Labels, batch.Weights, lambda, ws, gradient, maxThreads, touched);
                 if (!T.IsFinite(loss))
                 {
-                    throw Diverged(epoch, double.CreateChecked(loss), settings);
+                    throw Diverged(epoch, double.CreateChecked(loss), options);
                 }
 
                 if (touched is null)
@@ -130,11 +137,11 @@ internal static class NetworkTrainer
 
             if (!net.AllFinite())
             {
-                throw Diverged(epoch, double.NaN, settings);
+                throw Diverged(epoch, double.NaN, options);
             }
 
             double trainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
-            double? validationLoss = validationSet is null ? null : MeanLoss(net, validationSet, validationRows!, settings.MaxThreads);
+            double? validationLoss = validationSet is null ? null : MeanLoss(net, validationSet, validationRows!, maxThreads);
             var record = new MlpEpochRecord(epoch, trainingLoss, validationLoss);
             history.Add(record);
             observer?.EpochCompleted?.Invoke(record);
@@ -153,10 +160,10 @@ internal static class NetworkTrainer
                 best ??= new T[layout.Count];
                 net.Values.CopyTo(best, 0);
             }
-            else if (++epochsWithoutImprovement >= settings.EarlyStoppingPatience)
+            else if (++epochsWithoutImprovement >= options.EarlyStoppingPatience)
             {
-                stoppedEarly = epoch < settings.NumberOfEpochs;
-                observer?.Info?.Invoke($"Early stopping at epoch {epoch}: the validation loss has not improved for {settings.EarlyStoppingPatience} epochs.");
+                stoppedEarly = epoch < options.NumberOfEpochs;
+                observer?.Info?.Invoke($"Early stopping at epoch {epoch}: the validation loss has not improved for {options.EarlyStoppingPatience} epochs.");
                 break;
             }
         }
@@ -244,7 +251,7 @@ internal static class NetworkTrainer
         return false;
     }
 
-    private static InvalidOperationException Diverged(int epoch, double loss, TrainingSettings settings) => new(
+    private static InvalidOperationException Diverged(int epoch, double loss, MlpTrainingOptions options) => new(
         $"Training diverged at epoch {epoch}: the {(double.IsNaN(loss) ? "weights or loss" : "loss")} became {(double.IsNaN(loss) ? "NaN or infinite" : loss.ToString("G"))}. " +
-        $"Normalise the features (e.g. NormalizeMinMax or NormalizeMeanVariance) or lower LearningRate (now {settings.LearningRate:G}).");
+        $"Normalise the features (e.g. NormalizeMinMax or NormalizeMeanVariance) or lower LearningRate (now {options.LearningRate:G}).");
 }

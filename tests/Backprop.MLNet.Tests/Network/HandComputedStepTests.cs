@@ -18,7 +18,7 @@ public class HandComputedStepTests
     private static readonly double[] B2 = { 0.0, 0.1 };
     private static readonly double[] U = { 0.8, -0.5 };
     private const double C = 0.2;
-    private const double Eta = 0.5;
+    private const float Eta = 0.5f; // exact in float and double
 
     [Fact]
     public void DoublePrecisionMatchesScalarLoops() => Check<double>(1e-12);
@@ -136,9 +136,9 @@ public class HandComputedStepTests
         Near(expected.DC, gradient[layout.OutputBiasOffset], tolerance, "∂c");
 
         // One full-batch SGD step through the training loop, started from these weights.
-        var settings = new TrainingSettings
+        var settings = new MlpTrainingOptions
         {
-            HiddenLayers = [new MlpLayer(2, MlpActivation.Tanh), new MlpLayer(2, MlpActivation.Sigmoid)],
+            HiddenLayers = { new MlpLayer(2, MlpActivation.Tanh), new MlpLayer(2, MlpActivation.Sigmoid) },
             Optimizer = MlpOptimizer.Sgd, LearningRate = Eta, BatchSize = 0, NumberOfEpochs = 1, Shuffle = false,
         };
         var result = NetworkTrainer.Train(TrainingSet<T>.FromDense(x, 3, 2, y), null, net, settings);

@@ -11,9 +11,9 @@ public class LearningTests
     public void LearnsXor()
     {
         var data = SyntheticData.Xor();
-        var result = NetworkTrainer.Train(data, null, null, new TrainingSettings
+        var result = NetworkTrainer.Train(data, null, null, new MlpTrainingOptions
         {
-            HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.05, BatchSize = 0, NumberOfEpochs = 1500, Seed = 1,
+            HiddenLayers = { Handout[0], Handout[1] }, Optimizer = MlpOptimizer.Adam, LearningRate = 0.05f, BatchSize = 0, NumberOfEpochs = 1500, Seed = 1,
         });
         Assert.Equal(1.0, SyntheticData.Accuracy(result.Network, data));
         Assert.True(result.History[^1].TrainingLoss < 0.05, $"final loss {result.History[^1].TrainingLoss}");
@@ -23,10 +23,10 @@ public class LearningTests
     public void LearnsTwoMoons()
     {
         var data = SyntheticData.TwoMoons(400, 0.1, seed: 5);
-        var result = NetworkTrainer.Train(data, null, null, new TrainingSettings
+        var result = NetworkTrainer.Train(data, null, null, new MlpTrainingOptions
         {
-            HiddenLayers = [new MlpLayer(16, MlpActivation.Tanh), new MlpLayer(8, MlpActivation.Sigmoid)],
-            Optimizer = MlpOptimizer.Adam, LearningRate = 0.01, BatchSize = 32, NumberOfEpochs = 300, Seed = 2,
+            HiddenLayers = { new MlpLayer(16, MlpActivation.Tanh), new MlpLayer(8, MlpActivation.Sigmoid) },
+            Optimizer = MlpOptimizer.Adam, LearningRate = 0.01f, BatchSize = 32, NumberOfEpochs = 300, Seed = 2,
         });
         Assert.True(SyntheticData.Accuracy(result.Network, data) >= 0.995, $"accuracy {SyntheticData.Accuracy(result.Network, data)}");
     }
@@ -38,9 +38,9 @@ public class LearningTests
     public void ConvergesOnLinearlySeparableData(MlpOptimizer optimizer)
     {
         var data = SyntheticData.LinearlySeparable(300, 4, seed: 9);
-        var result = NetworkTrainer.Train(data, null, null, new TrainingSettings
+        var result = NetworkTrainer.Train(data, null, null, new MlpTrainingOptions
         {
-            HiddenLayers = Handout, Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Adam ? 0.01 : 0.5,
+            HiddenLayers = { Handout[0], Handout[1] }, Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Adam ? 0.01f : 0.5f,
             Nesterov = optimizer == MlpOptimizer.Momentum, BatchSize = 16, NumberOfEpochs = 200, Seed = 3,
         });
         Assert.True(SyntheticData.Accuracy(result.Network, data) >= 0.99, $"{optimizer}: accuracy {SyntheticData.Accuracy(result.Network, data)}");
@@ -51,9 +51,9 @@ public class LearningTests
     public void FullBatchLossDecreasesMonotonicallyForASmallLearningRate()
     {
         var data = SyntheticData.TwoMoons(200, 0.2, seed: 11);
-        var result = NetworkTrainer.Train(data, null, null, new TrainingSettings
+        var result = NetworkTrainer.Train(data, null, null, new MlpTrainingOptions
         {
-            HiddenLayers = Handout, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.1, BatchSize = 0, NumberOfEpochs = 200, Seed = 4,
+            HiddenLayers = { Handout[0], Handout[1] }, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.1f, BatchSize = 0, NumberOfEpochs = 200, Seed = 4,
         });
         for (int e = 1; e < result.History.Count; e++)
         {
@@ -68,9 +68,9 @@ public class LearningTests
         var data = SyntheticData.TwoMoons(200, 0.2, seed: 12);
         double Norm(double lambda)
         {
-            var r = NetworkTrainer.Train(data, null, null, new TrainingSettings
+            var r = NetworkTrainer.Train(data, null, null, new MlpTrainingOptions
             {
-                HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.01, BatchSize = 32, NumberOfEpochs = 100, Seed = 4, L2Regularization = lambda,
+                HiddenLayers = { Handout[0], Handout[1] }, Optimizer = MlpOptimizer.Adam, LearningRate = 0.01f, BatchSize = 32, NumberOfEpochs = 100, Seed = 4, L2Regularization = (float)lambda,
             });
             return r.Network.Layout.WeightRanges.Sum(w => r.Network.Values.AsSpan(w.Offset, w.Length).ToArray().Sum(v => (double)v * v));
         }

@@ -9,7 +9,8 @@ namespace Backprop.MLNet.Tests.Training;
 /// </summary>
 public class OptimizerStepTests
 {
-    private const double Eta = 0.3, Mu = 0.9, B1 = 0.9, B2 = 0.999, Eps = 1e-8;
+    // float, as the options hold them; the formulas below use the same values widened to double.
+    private const float Eta = 0.3f, Mu = 0.9f, B1 = 0.9f, B2 = 0.999f, Eps = 1e-8f;
 
     [Theory]
     [InlineData(MlpOptimizer.Sgd, false)]
@@ -22,11 +23,11 @@ public class OptimizerStepTests
         var layout = new ParameterLayout(2, [3, 2]);
         MlpActivation[] activations = [MlpActivation.Tanh, MlpActivation.Sigmoid];
         NetworkParameters<double> start = WeightInitializer.Create<double>(layout, activations, new DeterministicRandom(9));
-        var settings = new TrainingSettings
+        var settings = new MlpTrainingOptions
         {
-            HiddenLayers = [new MlpLayer(3, MlpActivation.Tanh), new MlpLayer(2, MlpActivation.Sigmoid)],
+            HiddenLayers = { new MlpLayer(3, MlpActivation.Tanh), new MlpLayer(2, MlpActivation.Sigmoid) },
             Optimizer = optimizer, Nesterov = nesterov, LearningRate = Eta, Momentum = Mu, Beta1 = B1, Beta2 = B2, Epsilon = Eps,
-            L2Regularization = 0.01, BatchSize = 0, Shuffle = false, NumberOfEpochs = 2, EarlyStoppingPatience = 0, MaxThreads = 1,
+            L2Regularization = 0.01f, BatchSize = 0, Shuffle = false, NumberOfEpochs = 2, EarlyStoppingPatience = 0, NumberOfThreads = 1,
         };
         double[] trained = NetworkTrainer.Train(data, null, start, settings).Network.Values;
 

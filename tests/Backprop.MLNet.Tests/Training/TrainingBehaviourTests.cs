@@ -8,9 +8,9 @@ public class TrainingBehaviourTests
 {
     private static readonly MlpLayer[] Handout = [new MlpLayer(8, MlpActivation.Tanh), new MlpLayer(4, MlpActivation.Sigmoid)];
 
-    private static TrainingSettings Settings(int epochs = 20, int seed = 1) => new()
+    private static MlpTrainingOptions Settings(int epochs = 20, int seed = 1) => new()
     {
-        HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.01, BatchSize = 16, NumberOfEpochs = epochs, Seed = seed,
+        HiddenLayers = { Handout[0], Handout[1] }, Optimizer = MlpOptimizer.Adam, LearningRate = 0.01f, BatchSize = 16, NumberOfEpochs = epochs, Seed = seed,
     };
 
     [Fact]
@@ -28,8 +28,8 @@ public class TrainingBehaviourTests
     public void ThreadCountDoesNotChangeTheWeights()
     {
         var data = SyntheticData.LinearlySeparable(1000, 64, seed: 3);
-        var one = new TrainingSettings { HiddenLayers = [new MlpLayer(128, MlpActivation.Tanh), new MlpLayer(64, MlpActivation.Sigmoid)], BatchSize = 256, NumberOfEpochs = 2, MaxThreads = 1 };
-        var two = new TrainingSettings { HiddenLayers = one.HiddenLayers, BatchSize = 256, NumberOfEpochs = 2, MaxThreads = 2 };
+        var one = new MlpTrainingOptions { HiddenLayers = { new MlpLayer(128, MlpActivation.Tanh), new MlpLayer(64, MlpActivation.Sigmoid) }, BatchSize = 256, NumberOfEpochs = 2, NumberOfThreads = 1 };
+        var two = new MlpTrainingOptions { HiddenLayers = { one.HiddenLayers[0], one.HiddenLayers[1] }, BatchSize = 256, NumberOfEpochs = 2, NumberOfThreads = 2 };
         Assert.Equal(NetworkTrainer.Train(data, null, null, one).Network.Values, NetworkTrainer.Train(data, null, null, two).Network.Values);
     }
 
@@ -39,12 +39,12 @@ public class TrainingBehaviourTests
         var train = SyntheticData.TwoMoons(200, 0.1, seed: 2);
         // Validation rows with flipped labels: the better the fit, the worse the validation loss.
         var flipped = TrainingSet<float>.FromDense(train.Dense!, train.Rows, 2, train.Labels.Select(v => 1 - v).ToArray());
-        var settings = new TrainingSettings
+        var settings = new MlpTrainingOptions
         {
-            HiddenLayers = Handout, Optimizer = MlpOptimizer.Adam, LearningRate = 0.02, BatchSize = 32, NumberOfEpochs = 200, Seed = 1, EarlyStoppingPatience = 3,
+            HiddenLayers = { Handout[0], Handout[1] }, Optimizer = MlpOptimizer.Adam, LearningRate = 0.02f, BatchSize = 32, NumberOfEpochs = 200, Seed = 1, EarlyStoppingPatience = 3,
         };
         var messages = new List<string>();
-        var result = NetworkTrainer.Train(train, flipped, null, settings, new TrainingObserver { Info = messages.Add });
+        var result = NetworkTrainer.Train(train, flipped, null, settings, settings.Seed ?? 0, new TrainingObserver { Info = messages.Add });
 
         Assert.True(result.StoppedEarly);
         Assert.True(result.History.Count < 200);
@@ -61,7 +61,7 @@ public class TrainingBehaviourTests
     public void ValidationFractionHoldsOutRowsAndRecordsTheirLoss()
     {
         var data = SyntheticData.TwoMoons(200, 0.2, seed: 2);
-        var settings = new TrainingSettings { HiddenLayers = Handout, NumberOfEpochs = 5, ValidationFraction = 0.25, EarlyStoppingPatience = 0 };
+        var settings = new MlpTrainingOptions { HiddenLayers = { Handout[0], Handout[1] }, NumberOfEpochs = 5, ValidationFraction = 0.25f, EarlyStoppingPatience = 0 };
         var result = NetworkTrainer.Train(data, null, null, settings);
         Assert.All(result.History, h => Assert.True(h.ValidationLoss is > 0));
         Assert.Equal(5, result.History.Count);
@@ -72,9 +72,9 @@ public class TrainingBehaviourTests
     {
         // Full-batch SGD without shuffling has no hidden state: 10 epochs = 5 epochs, then 5 more from those weights.
         var data = SyntheticData.TwoMoons(100, 0.2, seed: 3);
-        TrainingSettings Sgd(int epochs) => new()
+        MlpTrainingOptions Sgd(int epochs) => new()
         {
-            HiddenLayers = Handout, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.3, BatchSize = 0, Shuffle = false, NumberOfEpochs = epochs, Seed = 8,
+            HiddenLayers = { Handout[0], Handout[1] }, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.3f, BatchSize = 0, Shuffle = false, NumberOfEpochs = epochs, Seed = 8,
         };
         var ten = NetworkTrainer.Train(data, null, null, Sgd(10)).Network;
         var five = NetworkTrainer.Train(data, null, null, Sgd(5)).Network;
@@ -98,12 +98,12 @@ public class TrainingBehaviourTests
     {
         var data = SyntheticData.TwoMoons(100, 0.2, seed: 3);
         var seen = new List<MlpEpochRecord>();
-        NetworkTrainer.Train(data, null, null, Settings(epochs: 7), new TrainingObserver { EpochCompleted = seen.Add });
+        NetworkTrainer.Train(data, null, null, Settings(epochs: 7), 1, new TrainingObserver { EpochCompleted = seen.Add });
         Assert.Equal(Enumerable.Range(1, 7), seen.Select(r => r.Epoch));
 
         using var cts = new CancellationTokenSource();
         var observer = new TrainingObserver { EpochCompleted = r => { if (r.Epoch == 2) cts.Cancel(); } };
-        Assert.ThrowsAny<OperationCanceledException>(() => NetworkTrainer.Train(data, null, null, Settings(epochs: 50), observer, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => NetworkTrainer.Train(data, null, null, Settings(epochs: 50), 1, observer, cts.Token));
     }
 
     [Fact]
@@ -112,10 +112,10 @@ public class TrainingBehaviourTests
         float[] x = Enumerable.Range(0, 40).Select(i => (float)(i * 1000)).ToArray();
         float[] y = Enumerable.Range(0, 20).Select(i => (float)(i % 2)).ToArray();
         var data = TrainingSet<float>.FromDense(x, 20, 2, y);
-        var settings = new TrainingSettings
+        var settings = new MlpTrainingOptions
         {
-            HiddenLayers = [new MlpLayer(4, MlpActivation.Identity), new MlpLayer(4, MlpActivation.Identity)],
-            Optimizer = MlpOptimizer.Sgd, LearningRate = 1e6, BatchSize = 0, NumberOfEpochs = 100,
+            HiddenLayers = { new MlpLayer(4, MlpActivation.Identity), new MlpLayer(4, MlpActivation.Identity) },
+            Optimizer = MlpOptimizer.Sgd, LearningRate = 1e6f, BatchSize = 0, NumberOfEpochs = 100,
         };
         var e = Assert.Throws<InvalidOperationException>(() => NetworkTrainer.Train(data, null, null, settings));
         Assert.Contains("diverged", e.Message);
@@ -123,19 +123,26 @@ public class TrainingBehaviourTests
         Assert.Contains("Normalise", e.Message);
     }
 
-    private static readonly Dictionary<string, TrainingSettings> Invalid = new()
+    private static MlpTrainingOptions NoHiddenLayers()
     {
-        ["NumberOfEpochs"] = new TrainingSettings { NumberOfEpochs = 0 },
-        ["LearningRate"] = new TrainingSettings { LearningRate = -0.1 },
-        ["LearningRate/NaN"] = new TrainingSettings { LearningRate = double.NaN },
-        ["HiddenLayers"] = new TrainingSettings { HiddenLayers = [] },
-        ["BatchSize"] = new TrainingSettings { BatchSize = -1 },
-        ["Momentum"] = new TrainingSettings { Momentum = 1.5 },
-        ["L2Regularization"] = new TrainingSettings { L2Regularization = -1 },
-        ["ValidationFraction"] = new TrainingSettings { ValidationFraction = 1 },
-        ["EarlyStoppingPatience"] = new TrainingSettings { EarlyStoppingPatience = -2 },
-        ["Beta2"] = new TrainingSettings { Beta2 = 1 },
-        ["MaxThreads"] = new TrainingSettings { MaxThreads = 0 },
+        var options = new MlpTrainingOptions();
+        options.HiddenLayers.Clear();
+        return options;
+    }
+
+    private static readonly Dictionary<string, MlpTrainingOptions> Invalid = new()
+    {
+        ["NumberOfEpochs"] = new MlpTrainingOptions { NumberOfEpochs = 0 },
+        ["LearningRate"] = new MlpTrainingOptions { LearningRate = -0.1f },
+        ["LearningRate/NaN"] = new MlpTrainingOptions { LearningRate = float.NaN },
+        ["HiddenLayers"] = NoHiddenLayers(),
+        ["BatchSize"] = new MlpTrainingOptions { BatchSize = -1 },
+        ["Momentum"] = new MlpTrainingOptions { Momentum = 1.5f },
+        ["L2Regularization"] = new MlpTrainingOptions { L2Regularization = -1 },
+        ["ValidationFraction"] = new MlpTrainingOptions { ValidationFraction = 1 },
+        ["EarlyStoppingPatience"] = new MlpTrainingOptions { EarlyStoppingPatience = -2 },
+        ["Beta2"] = new MlpTrainingOptions { Beta2 = 1 },
+        ["NumberOfThreads"] = new MlpTrainingOptions { NumberOfThreads = 0 },
     };
 
     public static TheoryData<string> InvalidSettings => new(Invalid.Keys);
@@ -204,7 +211,7 @@ public class TrainingBehaviourTests
         }
 
         var sparseSet = TrainingSet<float>.FromSparse(values.ToArray(), indices.ToArray(), starts.ToArray(), 6, dense.Labels);
-        TrainingSettings settings = Settings(epochs: 5) with { Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Sgd ? 0.3 : 0.01 };
+        MlpTrainingOptions settings = Settings(epochs: 5).With(o => { o.Optimizer = optimizer; o.LearningRate = optimizer == MlpOptimizer.Sgd ? 0.3f : 0.01f; });
         float[] a = NetworkTrainer.Train(denseSet, null, null, settings).Network.Values;
         float[] b = NetworkTrainer.Train(sparseSet, null, null, settings).Network.Values;
         Assert.Equal(a.Length, b.Length);
@@ -222,13 +229,13 @@ public class TrainingBehaviourTests
     {
         TrainingSet<float> dense = SyntheticData.LinearlySeparable(512, 8, seed: 2);
         TrainingSet<float> data = sparse ? ToSparse(dense) : dense;
-        TrainingSettings settings = Settings(epochs: 1) with { Optimizer = optimizer, L2Regularization = lambda, BatchSize = 8, MaxThreads = 1 };
+        MlpTrainingOptions settings = Settings(epochs: 1).With(o => { o.Optimizer = optimizer; o.L2Regularization = (float)lambda; o.BatchSize = 8; o.NumberOfThreads = 1; });
         NetworkTrainer.Train(data, null, null, settings); // warm up (JIT, pooled buffers)
 
         long Allocated(int epochs)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            NetworkTrainer.Train(data, null, null, settings with { NumberOfEpochs = epochs });
+            NetworkTrainer.Train(data, null, null, settings.With(o => { o.NumberOfEpochs = epochs; }));
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
@@ -268,9 +275,9 @@ public class TrainingBehaviourTests
     {
         // Every row has all six features (stored sparsely), so every batch touches every row of W1.
         TrainingSet<float> data = ToSparse(SyntheticData.LinearlySeparable(64, 6, seed: 5));
-        TrainingSettings settings = Settings(epochs: 3) with { Optimizer = optimizer, L2Regularization = lambda, LearningRate = 0.05, MaxThreads = 1 };
+        MlpTrainingOptions settings = Settings(epochs: 3).With(o => { o.Optimizer = optimizer; o.L2Regularization = (float)lambda; o.LearningRate = 0.05f; o.NumberOfThreads = 1; });
         float[] full = NetworkTrainer.Train(data, null, null, settings).Network.Values;
-        float[] lazy = NetworkTrainer.Train(data, null, null, settings with { LazySparseUpdates = true }).Network.Values;
+        float[] lazy = NetworkTrainer.Train(data, null, null, settings.With(o => { o.LazySparseUpdates = true; })).Network.Values;
         Assert.Equal(full, lazy);
     }
 
@@ -279,9 +286,9 @@ public class TrainingBehaviourTests
     {
         // Feature 5 never occurs: with lazy Adam its row of W1 keeps its initial weights; with full Adam, L2 decays it.
         var set = TrainingSet<float>.FromSparse([1, 1, 1, 1], [0, 1, 2, 3], [0, 1, 2, 3, 4], 6, [1, 0, 1, 0]);
-        TrainingSettings settings = Settings(epochs: 5) with { L2Regularization = 0.1, BatchSize = 2 };
-        NetworkParameters<float> initial = NetworkTrainer.Train(set, null, null, settings with { NumberOfEpochs = 1, LearningRate = 1e-30 }).Network;
-        NetworkParameters<float> lazy = NetworkTrainer.Train(set, null, null, settings with { LazySparseUpdates = true }).Network;
+        MlpTrainingOptions settings = Settings(epochs: 5).With(o => { o.L2Regularization = 0.1f; o.BatchSize = 2; });
+        NetworkParameters<float> initial = NetworkTrainer.Train(set, null, null, settings.With(o => { o.NumberOfEpochs = 1; o.LearningRate = 1e-30f; })).Network;
+        NetworkParameters<float> lazy = NetworkTrainer.Train(set, null, null, settings.With(o => { o.LazySparseUpdates = true; })).Network;
         NetworkParameters<float> full = NetworkTrainer.Train(set, null, null, settings).Network;
         int width = initial.Layout.HiddenSizes[0];
         Assert.Equal(initial.W(0).Slice(5 * width, width).ToArray(), lazy.W(0).Slice(5 * width, width).ToArray());

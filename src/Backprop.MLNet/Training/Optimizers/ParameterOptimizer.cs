@@ -25,12 +25,12 @@ internal abstract class ParameterOptimizer<T>
         Update(parameters, gradient, 0);
     }
 
-    /// <summary>Creates the optimizer the settings ask for, with state sized for <paramref name="parameterCount"/>.</summary>
-    public static ParameterOptimizer<T> Create(TrainingSettings settings, int parameterCount) => settings.Optimizer switch
+    /// <summary>Creates the optimizer the options ask for, with state sized for <paramref name="parameterCount"/>.</summary>
+    public static ParameterOptimizer<T> Create(MlpTrainingOptions options, int parameterCount) => options.Optimizer switch
     {
-        MlpOptimizer.Sgd => new SgdOptimizer<T>(settings.LearningRate),
-        MlpOptimizer.Momentum => new MomentumOptimizer<T>(settings.LearningRate, settings.Momentum, settings.Nesterov, parameterCount),
-        MlpOptimizer.Adam => new AdamOptimizer<T>(settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, parameterCount),
-        _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Optimizer, "Unknown optimizer."),
+        MlpOptimizer.Sgd => new SgdOptimizer<T>(options.LearningRate),
+        MlpOptimizer.Momentum => new MomentumOptimizer<T>(options.LearningRate, options.Momentum, options.Nesterov, parameterCount),
+        MlpOptimizer.Adam => new AdamOptimizer<T>(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, parameterCount),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
     };
 }
