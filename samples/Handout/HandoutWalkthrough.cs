@@ -71,6 +71,7 @@ public sealed record HandoutWalkthrough
         var ml = new MLContext(seed: 0);
         IDataView batch = ml.Data.LoadFromEnumerable(Enumerable.Range(0, x.RowCount)
             .Select(i => new HandoutRow { Label = y[i] == 1, Features = x.Row(i).ToArray() }));
+        // The handout's network and step: plain gradient descent on the full batch, inputs as given, no rows held out.
         var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options
         {
             Optimizer = MlpOptimizer.Sgd,
@@ -79,6 +80,8 @@ public sealed record HandoutWalkthrough
             NumberOfEpochs = 1,
             L2Regularization = 0,
             Shuffle = false,
+            NormalizeFeatures = false,
+            ValidationFraction = 0,
         });
         return HandoutNetwork.FromModelParameters(trainer.Fit(batch, network.ToModelParameters()).Model);
     }

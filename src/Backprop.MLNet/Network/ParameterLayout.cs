@@ -12,44 +12,37 @@ internal sealed class ParameterLayout
     private readonly int[] biasOffsets;
 
     /// <summary>Creates the layout of a network with the given input count and hidden layer sizes.</summary>
+    /// <remarks>
+    /// The shape must be within <see cref="NetworkLimits"/>; the error says what is wrong without advice, since the
+    /// shape may come from the trainer's options (which check it first, with advice: <see cref="NetworkLimits.CheckTrainable"/>)
+    /// or from a model file (whose reader checks it first and reports a damaged file).
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The input count, a layer size or the parameter count is beyond the limits.</exception>
+    /// <exception cref="ArgumentException">There are no hidden layers or more than <see cref="NetworkLimits.MaxHiddenLayers"/>.</exception>
     public ParameterLayout(int inputCount, IReadOnlyList<int> hiddenSizes)
     {
-        if (inputCount <= 0)
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
+        int[] sizes = hiddenSizes.ToArray();
+        string? problem = NetworkLimits.CheckShape(inputCount, sizes, out long total, out string? parameter);
+        if (problem is not null)
         {
-            throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, "The network needs at least one input feature.");
-        }
+            if (parameter == "inputCount")
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, problem);
+            }
 
-        if (inputCount > NetworkLimits.MaxInputs)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, $"The network may have at most {NetworkLimits.MaxInputs} input features.");
-        }
+            if (sizes.Length is 0 or > NetworkLimits.MaxHiddenLayers)
+            {
+                throw new ArgumentException(problem, nameof(hiddenSizes));
+            }
 
-        if (hiddenSizes.Count is 0 or > NetworkLimits.MaxHiddenLayers)
-        {
-            throw new ArgumentException($"The network needs between 1 and {NetworkLimits.MaxHiddenLayers} hidden layers; it was given {hiddenSizes.Count}.", nameof(hiddenSizes));
+            throw new ArgumentOutOfRangeException(nameof(hiddenSizes), total >= 0 ? total : sizes.Length, problem);
         }
 
         InputCount = inputCount;
-        HiddenSizes = hiddenSizes.ToArray();
+        HiddenSizes = sizes;
         weightOffsets = new int[HiddenSizes.Length];
         biasOffsets = new int[HiddenSizes.Length];
-        for (int l = 0; l < HiddenSizes.Length; l++)
-        {
-            if (HiddenSizes[l] is <= 0 or > NetworkLimits.MaxLayerSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), HiddenSizes[l], $"Hidden layer {l} must have between 1 and {NetworkLimits.MaxLayerSize} units.");
-            }
-        }
-
-        long total = HiddenSizes.Select((size, l) => ((l == 0 ? (long)inputCount : HiddenSizes[l - 1]) + 1) * size).Sum() + HiddenSizes[^1] + 1;
-        if (total > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(hiddenSizes), total,
-                $"A network with {inputCount} inputs and hidden layers of [{string.Join(", ", HiddenSizes)}] units has {total} parameters, " +
-                $"more than the {Array.MaxLength} one array can hold. Use fewer or smaller hidden layers, or fewer features.");
-        }
-
         long offset = 0;
         for (int l = 0; l < HiddenSizes.Length; l++)
         {

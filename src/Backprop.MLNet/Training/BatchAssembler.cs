@@ -5,12 +5,14 @@ namespace Backprop.MLNet.Training;
 
 /// <summary>
 /// Gathers the rows of a mini-batch (given by row indices) into reusable buffers: the batch's
-/// features, labels and weights. Rows that are already contiguous in a dense set are used in place.
+/// features, labels and weights. Rows that are already contiguous in a dense set are used in place, unless the
+/// features are scaled (<see cref="FeatureScaling{T}"/>): then each row is scaled as it is copied.
 /// </summary>
 internal sealed class BatchAssembler<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TrainingSet<T> set;
+    private readonly FeatureScaling<T>? scaling;
     private readonly T[] labels;
     private readonly T[]? weights;
     private readonly T[]? dense;
@@ -21,10 +23,11 @@ internal sealed class BatchAssembler<T>
     private bool inPlace;
     private int firstRow;
 
-    /// <summary>Creates buffers for batches of up to <paramref name="maxRows"/> rows of <paramref name="set"/>.</summary>
-    public BatchAssembler(TrainingSet<T> set, int maxRows)
+    /// <summary>Creates buffers for batches of up to <paramref name="maxRows"/> rows of <paramref name="set"/>, scaled by <paramref name="scaling"/> if given.</summary>
+    public BatchAssembler(TrainingSet<T> set, int maxRows, FeatureScaling<T>? scaling = null)
     {
         this.set = set;
+        this.scaling = scaling;
         labels = new T[maxRows];
         weights = set.Weights is null ? null : new T[maxRows];
         if (set.IsSparse)
@@ -56,7 +59,7 @@ internal sealed class BatchAssembler<T>
             return;
         }
 
-        inPlace = IsContiguous(rowIndices);
+        inPlace = scaling is null && IsContiguous(rowIndices);
         if (inPlace)
         {
             firstRow = rowIndices.IsEmpty ? 0 : rowIndices[0];
@@ -66,7 +69,9 @@ internal sealed class BatchAssembler<T>
         int d = set.Columns;
         for (int i = 0; i < rows; i++)
         {
-            set.Dense.AsSpan(rowIndices[i] * d, d).CopyTo(dense.AsSpan(i * d, d));
+            Span<T> row = dense.AsSpan(i * d, d);
+            set.Dense.AsSpan(rowIndices[i] * d, d).CopyTo(row);
+            scaling?.ScaleDense(row);
         }
     }
 
@@ -117,6 +122,7 @@ internal sealed class BatchAssembler<T>
             int length = set.RowLength(rowIndices[i]);
             set.Values.AsSpan(start, length).CopyTo(values.AsSpan(p, length));
             set.Indices.AsSpan(start, length).CopyTo(indices.AsSpan(p, length));
+            scaling?.ScaleSparse(values.AsSpan(p, length), indices.AsSpan(p, length));
             p += length;
             rowStarts[i + 1] = p;
         }

@@ -40,6 +40,15 @@ public class MlpTrainingOptions
         public const int EarlyStoppingPatience = 10;
     }
 
+    /// <summary>
+    /// Scale the features inside the trainer, from statistics of the training rows: dense features are standardised
+    /// (mean 0, standard deviation 1), sparse ones divided by their largest magnitude (no centring, so they stay sparse).
+    /// The scaling is folded into the first layer afterwards, so the model (its <c>W1</c>, <c>b1</c>, scoring, ONNX export)
+    /// works on the raw inputs. Pipelines that already normalise lose nothing. Default true; false trains on the inputs
+    /// as given (the handout's setting).
+    /// </summary>
+    public bool NormalizeFeatures { get; set; } = true;
+
     /// <summary>Hidden layers, first to last. Default the handout's: 32 tanh, then 16 sigmoid (adding a layer replaces the defaults).</summary>
     public MlpLayerCollection HiddenLayers { get; } = new();
 

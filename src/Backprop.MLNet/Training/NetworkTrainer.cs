@@ -44,6 +44,13 @@ internal static class NetworkTrainer
             ? WeightInitializer.Create<T>(layout, activations, random)
             : CheckedWarmStart(start, layout);
 
+        // Scaled features: statistics of all training rows; a warm start's raw-unit weights move into scaled units.
+        FeatureScaling<T>? scaling = options.NormalizeFeatures ? FeatureScaling<T>.Fit(train) : null;
+        if (scaling is not null && start is not null)
+        {
+            scaling.UnfoldFrom(net);
+        }
+
         // Rows used for training and, when held out, for validation.
         int[] trainRows = Enumerable.Range(0, train.Rows).ToArray();
         int[]? heldOutRows = null;
@@ -72,7 +79,7 @@ internal static class NetworkTrainer
 
         int batchSize = options.BatchSize == 0 ? trainRows.Length : Math.Min(options.BatchSize, trainRows.Length);
         var ws = new Workspace<T>(layout, batchSize);
-        var batch = new BatchAssembler<T>(train, batchSize);
+        var batch = new BatchAssembler<T>(train, batchSize, scaling);
         var gradient = new T[layout.Count];
         ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(options, layout.Count);
         T lambda = T.CreateChecked(options.L2Regularization);
@@ -141,7 +148,7 @@ internal static class NetworkTrainer
             }
 
             double trainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
-            double? validationLoss = validationSet is null ? null : MeanLoss(net, validationSet, validationRows!, maxThreads);
+            double? validationLoss = validationSet is null ? null : MeanLoss(net, validationSet, validationRows!, maxThreads, scaling);
             var record = new MlpEpochRecord(epoch, trainingLoss, validationLoss);
             history.Add(record);
             observer?.EpochCompleted?.Invoke(record);
@@ -179,16 +186,17 @@ internal static class NetworkTrainer
             observer?.Info?.Invoke($"Restored the weights of epoch {bestEpoch}, the best validation loss ({bestLoss:G6}).");
         }
 
+        scaling?.FoldInto(net);
         return new TrainingResult<T>(net, history, bestEpoch, stoppedEarly);
     }
 
-    /// <summary>The example-weighted mean BCE of the network on the given rows (no L2 term).</summary>
-    public static double MeanLoss<T>(NetworkParameters<T> net, TrainingSet<T> set, int[] rows, int maxThreads = 1)
+    /// <summary>The example-weighted mean BCE of the network on the given rows (no L2 term), their features scaled by <paramref name="scaling"/> if given.</summary>
+    public static double MeanLoss<T>(NetworkParameters<T> net, TrainingSet<T> set, int[] rows, int maxThreads = 1, FeatureScaling<T>? scaling = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int chunk = Math.Min(EvaluationChunkRows, Math.Max(1, rows.Length));
         var ws = new Workspace<T>(net.Layout, chunk);
-        var batch = new BatchAssembler<T>(set, chunk);
+        var batch = new BatchAssembler<T>(set, chunk, scaling);
         double lossSum = 0, weightSum = 0;
         for (int first = 0; first < rows.Length; first += chunk)
         {

@@ -58,7 +58,7 @@ public class TrainerSemanticsTests
             outputWeights: V.Dense([0.8f, -0.5f]), outputBias: 0.2f);
         Row[] rows = Rows();
         var step = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options
-            { Optimizer = MlpOptimizer.Sgd, LearningRate = 0.5f, BatchSize = 0, NumberOfEpochs = 1, Shuffle = false });
+            { Optimizer = MlpOptimizer.Sgd, LearningRate = 0.5f, BatchSize = 0, NumberOfEpochs = 1, Shuffle = false, NormalizeFeatures = false });
         BackpropMlpModelParameters after = step.Fit(ml.Data.LoadFromEnumerable(rows), start).Model;
 
         BackpropTrace trace = BackpropTrace.Compute(start, M.DenseOfRowArrays(rows.Select(r => r.Features)), V.Dense(rows.Select(r => r.Label ? 1f : 0f).ToArray()));

@@ -139,7 +139,7 @@ public class HandComputedStepTests
         var settings = new MlpTrainingOptions
         {
             HiddenLayers = { new MlpLayer(2, MlpActivation.Tanh), new MlpLayer(2, MlpActivation.Sigmoid) },
-            Optimizer = MlpOptimizer.Sgd, LearningRate = Eta, BatchSize = 0, NumberOfEpochs = 1, Shuffle = false,
+            Optimizer = MlpOptimizer.Sgd, LearningRate = Eta, BatchSize = 0, NumberOfEpochs = 1, Shuffle = false, NormalizeFeatures = false,
         };
         var result = NetworkTrainer.Train(TrainingSet<T>.FromDense(x, 3, 2, y), null, net, settings);
         NetworkParameters<T> after = result.Network;

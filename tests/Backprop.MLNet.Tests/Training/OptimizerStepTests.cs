@@ -27,7 +27,7 @@ public class OptimizerStepTests
         {
             HiddenLayers = { new MlpLayer(3, MlpActivation.Tanh), new MlpLayer(2, MlpActivation.Sigmoid) },
             Optimizer = optimizer, Nesterov = nesterov, LearningRate = Eta, Momentum = Mu, Beta1 = B1, Beta2 = B2, Epsilon = Eps,
-            L2Regularization = 0.01f, BatchSize = 0, Shuffle = false, NumberOfEpochs = 2, EarlyStoppingPatience = 0, NumberOfThreads = 1,
+            L2Regularization = 0.01f, BatchSize = 0, Shuffle = false, NumberOfEpochs = 2, EarlyStoppingPatience = 0, NumberOfThreads = 1, NormalizeFeatures = false,
         };
         double[] trained = NetworkTrainer.Train(data, null, start, settings).Network.Values;
 

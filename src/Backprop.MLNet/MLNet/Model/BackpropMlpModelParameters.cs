@@ -24,7 +24,12 @@ namespace Backprop.MLNet;
 /// </remarks>
 public sealed partial class BackpropMlpModelParameters
 {
-    private readonly MlpLayerWeights[] hiddenLayers;
+    /// <summary>
+    /// The MathNet copies of the hidden layers, built on first access of <see cref="HiddenLayers"/> (once, even when
+    /// threads race): scoring, saving and training use the flat <see cref="Network"/>, so a loaded or trained model
+    /// holds one copy of its weights until someone asks for MathNet ones.
+    /// </summary>
+    private readonly Lazy<MlpLayerWeights[]> hiddenLayers;
 
     /// <summary>
     /// Builds a network from explicit weights (teaching, or a warm start for
@@ -45,19 +50,11 @@ public sealed partial class BackpropMlpModelParameters
         Network = network;
         History = Array.AsReadOnly(history.ToArray());
         BestEpoch = bestEpoch;
-        hiddenLayers = new MlpLayerWeights[network.Layout.LayerCount];
-        for (int l = 0; l < hiddenLayers.Length; l++)
-        {
-            int inputs = network.Layout.LayerInputCount(l), outputs = network.Layout.HiddenSizes[l];
-            hiddenLayers[l] = new MlpLayerWeights(
-                Matrix<float>.Build.DenseOfRowMajor(inputs, outputs, network.W(l).ToArray()),
-                Vector<float>.Build.DenseOfArray(network.b(l).ToArray()),
-                network.Activations[l]);
-        }
+        hiddenLayers = new Lazy<MlpLayerWeights[]>(() => BuildHiddenLayers(network), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The hidden layers, first to last.</summary>
-    public IReadOnlyList<MlpLayerWeights> HiddenLayers => Array.AsReadOnly(hiddenLayers);
+    /// <summary>The hidden layers, first to last (their MathNet matrices are built on the first access).</summary>
+    public IReadOnlyList<MlpLayerWeights> HiddenLayers => Array.AsReadOnly(hiddenLayers.Value);
 
     /// <summary>The output weights <c>U</c> (a copy).</summary>
     public Vector<float> OutputWeights => Vector<float>.Build.DenseOfArray(Network.U.ToArray());
@@ -103,7 +100,24 @@ public sealed partial class BackpropMlpModelParameters
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"BackpropMlp {InputCount}→{string.Join("→", hiddenLayers.Select(l => $"{l.OutputCount} {l.Activation}"))}→1 sigmoid";
+        $"BackpropMlp {InputCount}→{string.Join("→", Network.Layout.HiddenSizes.Select((size, l) => $"{size} {Network.Activations[l]}"))}→1 sigmoid";
+
+    /// <summary>MathNet copies of the flat parameters' hidden layers (the matrices filled straight from the flat vector).</summary>
+    private static MlpLayerWeights[] BuildHiddenLayers(NetworkParameters<float> network)
+    {
+        float[] values = network.Values;
+        var layers = new MlpLayerWeights[network.Layout.LayerCount];
+        for (int l = 0; l < layers.Length; l++)
+        {
+            int inputs = network.Layout.LayerInputCount(l), outputs = network.Layout.HiddenSizes[l], offset = network.Layout.WeightOffset(l);
+            layers[l] = new MlpLayerWeights(
+                Matrix<float>.Build.Dense(inputs, outputs, (i, j) => values[offset + (i * outputs) + j]),
+                Vector<float>.Build.Dense(network.b(l).ToArray()),
+                network.Activations[l]);
+        }
+
+        return layers;
+    }
 
     private static NetworkParameters<float> ToNetwork(IEnumerable<MlpLayerWeights> hiddenLayers, Vector<float> outputWeights, float outputBias)
     {

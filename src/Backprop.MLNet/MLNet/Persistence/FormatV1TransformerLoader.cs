@@ -28,7 +28,7 @@ internal static class FormatV1TransformerLoader
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.CheckAtModel(Header);
-        (string? featureColumn, BackpropMlpModelParameters model) = ModelPayload.Read(ctx.Reader, ModelPayload.TransformerVersion);
+        (string? featureColumn, BackpropMlpModelParameters model) = ModelPayload.Read(ctx, ModelPayload.TransformerVersion);
 
         // Version 1 kept no training schema: the feature column's type is all the transformer needs from one.
         var schema = new DataViewSchema.Builder();

@@ -39,6 +39,6 @@ internal static class ModelParametersFormat
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.CheckAtModel(Header);
-        return ModelPayload.Read(ctx.Reader, ModelPayload.CurrentFormatVersion).Model;
+        return ModelPayload.Read(ctx, ModelPayload.CurrentFormatVersion).Model;
     }
 }

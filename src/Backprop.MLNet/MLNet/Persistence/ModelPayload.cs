@@ -1,6 +1,7 @@
-using System.Runtime.InteropServices;
+using System.Runtime.ExceptionServices;
 using Backprop.MLNet.Network;
 using Backprop.MLNet.Numerics;
+using Microsoft.ML;
 
 namespace Backprop.MLNet.MLNet.Persistence;
 
@@ -20,6 +21,20 @@ namespace Backprop.MLNet.MLNet.Persistence;
 ///   uint32  end marker 0x424D4C50
 /// </code>
 /// </summary>
+/// <remarks>
+/// <para>
+/// Reading never trusts a size before the bytes are known to exist: the payload's extent comes from ML.NET's header of
+/// the entry (the model block's length, which ML.NET checks against the entry), the body length must fit it exactly, and
+/// every count is checked against the bytes left before anything is allocated for it. The body is read straight from
+/// the entry's stream (the weights into their final array, a chunk at a time, through the CRC), so loading allocates
+/// one copy of the weights. A body whose contents are wrong is reported as such only when its checksum matches
+/// (otherwise as corrupted), and every problem is a <see cref="ModelFileException"/>.
+/// </para>
+/// <para>
+/// Writing checks everything the reader will check before the first byte, then streams the body the same way.
+/// The limits are <see cref="NetworkLimits"/>', shared with the trainer, so whatever trains can be saved and loaded.
+/// </para>
+/// </remarks>
 internal static class ModelPayload
 {
     /// <summary>The payload version of Backprop.MLNet 1.x's transformer entry (read, never written now).</summary>
@@ -28,208 +43,340 @@ internal static class ModelPayload
     /// <summary>The payload version this code writes (the model-parameters entry) and the newest it reads.</summary>
     public const uint CurrentFormatVersion = 2;
 
+    /// <summary>Longest feature column name (UTF-8 bytes) a version-1 entry may hold.</summary>
+    public const int MaxFeatureColumnNameBytes = 1 << 16;
+
+    /// <summary>Bytes of the payload outside the body: version, body length, CRC-32, end marker.</summary>
+    public const int FramingBytes = 16;
+
     private const uint EndMarker = 0x424D4C50;
 
-    /// <summary>Writes our payload.</summary>
-    public static void Write(BinaryWriter writer, BackpropMlpModelParameters model)
+    /// <summary>
+    /// Bytes of a version-2 body for <paramref name="model"/> (checked against the limits first).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model cannot be written in a form this library can load again; the message says why.</exception>
+    public static int CheckWritable(BackpropMlpModelParameters model)
     {
-        var body = new MemoryStream();
-        using (var bodyWriter = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        ArgumentNullException.ThrowIfNull(model);
+        NetworkParameters<float> net = model.Network;
+        ParameterLayout layout = net.Layout;
+        string? problem = NetworkLimits.CheckShape(layout.InputCount, layout.HiddenSizes, out _, out _);
+        if (problem is not null)
         {
-            WriteBody(bodyWriter, model);
+            throw CannotSave(problem);
         }
 
+        if (net.Activations.Length != layout.LayerCount || net.Activations.Any(a => !Enum.IsDefined(a)))
+        {
+            throw CannotSave("its hidden layers' activations are not all known ones.");
+        }
+
+        if (net.Values.Length != layout.Count)
+        {
+            throw CannotSave($"it holds {net.Values.Length} parameters, but its layer shape needs {layout.Count}.");
+        }
+
+        int firstBad = FiniteValues.IndexOfNonFinite<float>(net.Values);
+        if (firstBad >= 0)
+        {
+            throw CannotSave($"parameter {firstBad} is {net.Values[firstBad]}; only finite weights can be saved.");
+        }
+
+        int epochs = model.History.Count;
+        if (epochs > NetworkLimits.MaxEpochs)
+        {
+            throw CannotSave($"its history has {epochs} epochs, more than the {NetworkLimits.MaxEpochs} a model file may hold.");
+        }
+
+        if (model.BestEpoch < 0 || model.BestEpoch > epochs)
+        {
+            throw CannotSave($"its kept epoch {model.BestEpoch} is not between 0 and its {epochs} epochs.");
+        }
+
+        long length = 4 + 4 + 8L * layout.LayerCount + 4 + 4L * layout.Count + 4 + (long)NetworkLimits.EpochRecordBytes * epochs + 4;
+        if (length > int.MaxValue)
+        {
+            throw CannotSave($"its payload would be {length} bytes, more than a model entry's {int.MaxValue}.");
+        }
+
+        return (int)length;
+    }
+
+    /// <summary>
+    /// Writes our payload (version 2). Everything is checked before the first byte is written, then the body is
+    /// streamed through the CRC.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model cannot be saved (see <see cref="CheckWritable"/>); nothing was written.</exception>
+    public static void Write(BinaryWriter writer, BackpropMlpModelParameters model)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int length = CheckWritable(model);
+        NetworkParameters<float> net = model.Network;
         writer.Write(CurrentFormatVersion);
-        writer.Write(checked((int)body.Length));
-        writer.Write(body.GetBuffer(), 0, (int)body.Length);
-        writer.Write(Crc32.Compute(body.GetBuffer().AsSpan(0, (int)body.Length)));
+        writer.Write(length);
+        var body = new PayloadWriter(writer);
+        body.Write(net.Layout.InputCount);
+        body.Write(net.Layout.LayerCount);
+        for (int l = 0; l < net.Layout.LayerCount; l++)
+        {
+            body.Write(net.Layout.HiddenSizes[l]);
+            body.Write((int)net.Activations[l]);
+        }
+
+        body.Write(net.Values.Length);
+        body.WriteFloats(net.Values);
+        body.Write(model.History.Count);
+        foreach (MlpEpochRecord record in model.History)
+        {
+            body.Write(record.Epoch);
+            body.Write(record.TrainingLoss);
+            body.Write(record.ValidationLoss.HasValue);
+            body.Write(record.ValidationLoss ?? 0.0);
+        }
+
+        body.Write(model.BestEpoch);
+        if (body.Written != length)
+        {
+            throw new InvalidOperationException($"Backprop.MLNet wrote {body.Written} bytes of payload body but announced {length}; this is a bug.");
+        }
+
+        writer.Write(body.Checksum);
         writer.Write(EndMarker);
     }
 
-    private static void WriteBody(BinaryWriter writer, BackpropMlpModelParameters model)
-    {
-        NetworkParameters<float> net = model.Network;
-        writer.Write(net.Layout.InputCount);
-        writer.Write(net.Layout.LayerCount);
-        for (int l = 0; l < net.Layout.LayerCount; l++)
-        {
-            writer.Write(net.Layout.HiddenSizes[l]);
-            writer.Write((int)net.Activations[l]);
-        }
-
-        writer.Write(net.Values.Length);
-        WriteFloats(writer, net.Values);
-        writer.Write(model.History.Count);
-        foreach (MlpEpochRecord record in model.History)
-        {
-            writer.Write(record.Epoch);
-            writer.Write(record.TrainingLoss);
-            writer.Write(record.ValidationLoss.HasValue);
-            writer.Write(record.ValidationLoss ?? 0.0);
-        }
-
-        writer.Write(model.BestEpoch);
-    }
-
-    /// <summary>Reads our payload, checking every field; a bad one raises <see cref="ModelFileException"/> saying what is wrong.</summary>
-    /// <param name="reader">The entry's reader, after ML.NET's header.</param>
+    /// <summary>
+    /// Reads our payload from the entry ML.NET is loading. Its extent is the entry's model block (from ML.NET's header,
+    /// which ML.NET has checked against the entry's length); the payload must fill it exactly.
+    /// </summary>
+    /// <param name="ctx">The load context, positioned at the model block (after <c>CheckAtModel</c>).</param>
     /// <param name="expectedVersion">The payload version the entry's kind holds (<see cref="TransformerVersion"/> or <see cref="CurrentFormatVersion"/>).</param>
     /// <returns>The feature column name (version 1 only, else null) and the model.</returns>
-    public static (string? FeatureColumn, BackpropMlpModelParameters Model) Read(BinaryReader reader, uint expectedVersion)
+    /// <exception cref="ModelFileException">The payload is damaged, truncated or from a newer format; the message says which.</exception>
+    public static (string? FeatureColumn, BackpropMlpModelParameters Model) Read(ModelLoadContext ctx, uint expectedVersion)
     {
-        try
+        ArgumentNullException.ThrowIfNull(ctx);
+        Stream stream = ctx.Reader.BaseStream;
+        long position = stream.Position;
+        long available = ctx.FpMin + ctx.Header.FpModel + ctx.Header.CbModel - position;
+        if (stream.CanSeek)
         {
-            uint version = reader.ReadUInt32();
-            if (version == 0 || version > CurrentFormatVersion)
-            {
-                throw new ModelFileException(
-                    $"This BackpropMlp model was saved in model format version {version}, but this Backprop.MLNet " +
-                    $"({typeof(ModelPayload).Assembly.GetName().Version}) reads versions 1 to {CurrentFormatVersion}. " +
-                    (version > CurrentFormatVersion ? "Update the Backprop.MLNet package to load it." : "The file is damaged."));
-            }
-
-            Check(version == expectedVersion, $"format version {version} for this kind of entry (expected {expectedVersion})");
-
-            int length = reader.ReadInt32();
-            Check(length > 0, $"payload length {length}");
-            byte[] body = reader.ReadBytes(length);
-            if (body.Length != length)
-            {
-                throw new EndOfStreamException();
-            }
-
-            uint checksum = reader.ReadUInt32();
-            if (checksum != Crc32.Compute(body))
-            {
-                throw new ModelFileException("The BackpropMlp model's checksum does not match its contents: the file is corrupted.");
-            }
-
-            Check(reader.ReadUInt32() == EndMarker, "end marker");
-            using var bodyReader = new BinaryReader(new MemoryStream(body, writable: false));
-            (string? FeatureColumn, BackpropMlpModelParameters Model) result = ReadBody(bodyReader, hasFeatureColumn: version == TransformerVersion);
-            Check(bodyReader.BaseStream.Position == length, "payload length (the contents end early)");
-            return result;
+            available = Math.Min(available, stream.Length - position);
         }
-        catch (EndOfStreamException e)
-        {
-            throw new ModelFileException("The BackpropMlp model entry ends before all its data; the file is truncated or damaged.", e);
-        }
+
+        return Read(stream, available, exact: true, expectedVersion);
     }
 
-    private static (string? FeatureColumn, BackpropMlpModelParameters Model) ReadBody(BinaryReader reader, bool hasFeatureColumn)
+    /// <summary>Reads a payload that runs to the end of <paramref name="reader"/>'s (seekable) stream, or ends before it.</summary>
+    /// <param name="reader">A reader over a seekable stream, at the payload's first byte.</param>
+    /// <param name="expectedVersion">The payload version expected.</param>
+    public static (string? FeatureColumn, BackpropMlpModelParameters Model) Read(BinaryReader reader, uint expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        Stream stream = reader.BaseStream;
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("The payload's stream must be seekable, so that its length is known before anything is read.", nameof(reader));
+        }
+
+        return Read(stream, stream.Length - stream.Position, exact: false, expectedVersion);
+    }
+
+    /// <summary>Reads our payload, checking every field before using it; a bad one raises <see cref="ModelFileException"/> saying what is wrong.</summary>
+    /// <param name="stream">The stream, at the payload's first byte.</param>
+    /// <param name="available">Bytes of the stream that belong to the payload (no more is read).</param>
+    /// <param name="exact">Whether the payload must use all of <paramref name="available"/> (true inside a model entry).</param>
+    /// <param name="expectedVersion">The payload version the entry's kind holds.</param>
+    public static (string? FeatureColumn, BackpropMlpModelParameters Model) Read(Stream stream, long available, bool exact, uint expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var reader = new PayloadReader(stream, available);
+        uint version = reader.ReadUInt32();
+        if (version == 0 || version > CurrentFormatVersion)
+        {
+            throw new ModelFileException(
+                $"This BackpropMlp model was saved in model format version {version}, but this Backprop.MLNet " +
+                $"({typeof(ModelPayload).Assembly.GetName().Version}) reads versions 1 to {CurrentFormatVersion}. " +
+                (version > CurrentFormatVersion ? "Update the Backprop.MLNet package to load it." : "The file is damaged."));
+        }
+
+        if (!(version == expectedVersion))
+        {
+            throw Invalid($"format version {version} for this kind of entry (expected {expectedVersion})");
+        }
+        int length = reader.ReadInt32();
+        long room = reader.Remaining - 8; // the CRC and the end marker follow the body
+        if (length <= 0 || length > room)
+        {
+            throw new ModelFileException(
+                $"The BackpropMlp model's payload gives its contents' length as {length} bytes, but its entry has room for {Math.Max(0, room)}; " +
+                "the file is truncated or damaged.");
+        }
+
+        if (exact && length != room)
+        {
+            throw new ModelFileException(
+                $"The BackpropMlp model's payload gives its contents' length as {length} bytes, but its entry holds {room}; the file is damaged.");
+        }
+
+        reader.BeginBody(length);
+        (string? FeatureColumn, BackpropMlpModelParameters Model) result = default;
+        ModelFileException? problem = null;
+        try
+        {
+            result = ReadBody(reader, hasFeatureColumn: version == TransformerVersion);
+            if (!(reader.BodyRemaining == 0))
+            {
+                throw Invalid($"length {length} of its contents (they end {reader.BodyRemaining} bytes early)");
+            }
+        }
+        catch (ModelFileException e)
+        {
+            problem = e;
+        }
+
+        // A field that makes no sense is reported as such only when the checksum says the bytes are the ones written;
+        // otherwise the file was corrupted (the rest of the body is read through the CRC, in chunks, to know which).
+        uint computed = reader.FinishBody();
+        if (reader.ReadUInt32() != computed)
+        {
+            throw new ModelFileException("The BackpropMlp model's checksum does not match its contents: the file is corrupted.", problem);
+        }
+
+        if (problem is not null)
+        {
+            ExceptionDispatchInfo.Throw(problem);
+        }
+
+        if (!(reader.ReadUInt32() == EndMarker))
+        {
+            throw Invalid("end marker");
+        }
+        return result;
+    }
+
+    private static (string? FeatureColumn, BackpropMlpModelParameters Model) ReadBody(PayloadReader reader, bool hasFeatureColumn)
     {
         string? featureColumn = null;
         if (hasFeatureColumn)
         {
-            featureColumn = reader.ReadString();
-            if (string.IsNullOrWhiteSpace(featureColumn))
-            {
-                throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
-            }
+            featureColumn = ReadFeatureColumn(reader);
         }
 
         int inputs = reader.ReadInt32();
         int layers = reader.ReadInt32();
-        Check(inputs is > 0 and <= NetworkLimits.MaxInputs, $"input count {inputs}");
-        Check(layers is > 0 and <= NetworkLimits.MaxHiddenLayers, $"hidden layer count {layers}");
+        if (!(inputs is > 0 and <= NetworkLimits.MaxInputs))
+        {
+            throw Invalid($"input count {inputs}");
+        }
+        if (!(layers is > 0 and <= NetworkLimits.MaxHiddenLayers))
+        {
+            throw Invalid($"hidden layer count {layers}");
+        }
+        reader.Need(8L * layers, $"shape fields of {layers} hidden layers");
         int[] sizes = new int[layers];
         var activations = new MlpActivation[layers];
         for (int l = 0; l < layers; l++)
         {
             sizes[l] = reader.ReadInt32();
             int activation = reader.ReadInt32();
-            Check(sizes[l] is > 0 and <= NetworkLimits.MaxLayerSize, $"size {sizes[l]} of hidden layer {l}");
-            Check(Enum.IsDefined((MlpActivation)activation), $"activation code {activation} of hidden layer {l}");
+            if (!(sizes[l] is > 0 and <= NetworkLimits.MaxLayerSize))
+            {
+                throw Invalid($"size {sizes[l]} of hidden layer {l}");
+            }
+            if (!(Enum.IsDefined((MlpActivation)activation)))
+            {
+                throw Invalid($"activation code {activation} of hidden layer {l}");
+            }
             activations[l] = (MlpActivation)activation;
         }
 
+        string shape = $"{inputs}→{string.Join("→", sizes)}→1";
+        if (NetworkLimits.CheckShape(inputs, sizes, out long needed, out _) is not null)
+        {
+            throw new ModelFileException(
+                $"The BackpropMlp model's layer shape {shape} has {needed} parameters, more than the {NetworkLimits.MaxParameters} a model may have; the file is damaged.");
+        }
+
+        int count = reader.ReadInt32();
+        if (count != needed)
+        {
+            throw new ModelFileException($"The BackpropMlp model holds {count} weights, but its layer shape {shape} needs {needed}; the file is damaged.");
+        }
+
+        reader.Need(4L * count, $"{count} weights");
         ParameterLayout layout;
         try
         {
             layout = new ParameterLayout(inputs, sizes);
         }
-        catch (OverflowException)
+        catch (ArgumentException e)
         {
-            throw new ModelFileException($"The BackpropMlp model's layer shape {inputs}→{string.Join("→", sizes)}→1 is too large; the file is damaged.");
+            throw new ModelFileException($"The BackpropMlp model's layer shape {shape} is not a valid network; the file is damaged.", e);
         }
 
-        int count = reader.ReadInt32();
-        if (count != layout.Count)
-        {
-            throw new ModelFileException(
-                $"The BackpropMlp model holds {count} weights, but its layer shape {inputs}→{string.Join("→", sizes)}→1 needs {layout.Count}; the file is damaged.");
-        }
-
-        float[] values = ReadFloats(reader, count);
+        float[] values = new float[count];
+        reader.ReadFloats(values);
         int firstBad = FiniteValues.IndexOfNonFinite<float>(values);
-        Check(firstBad < 0, $"weight {firstBad} (not a finite number)");
+        if (!(firstBad < 0))
+        {
+            throw Invalid($"weight {firstBad} (not a finite number)");
+        }
 
         int epochs = reader.ReadInt32();
-        Check(epochs is >= 0 and <= NetworkLimits.MaxEpochs, $"epoch count {epochs}");
+        if (!(epochs is >= 0 and <= NetworkLimits.MaxEpochs))
+        {
+            throw Invalid($"epoch count {epochs}");
+        }
+        reader.Need((long)NetworkLimits.EpochRecordBytes * epochs, $"history records of {epochs} epochs");
         var history = new MlpEpochRecord[epochs];
         for (int e = 0; e < epochs; e++)
         {
             int epoch = reader.ReadInt32();
             double training = reader.ReadDouble();
-            bool hasValidation = reader.ReadBoolean();
+            byte hasValidation = reader.ReadByte();
             double validation = reader.ReadDouble();
-            history[e] = new MlpEpochRecord(epoch, training, hasValidation ? validation : null);
+            if (!(hasValidation <= 1))
+            {
+                throw Invalid($"has-validation flag {hasValidation} of epoch record {e}");
+            }
+            history[e] = new MlpEpochRecord(epoch, training, hasValidation == 1 ? validation : null);
         }
 
         int bestEpoch = reader.ReadInt32();
-        Check(bestEpoch >= 0 && bestEpoch <= epochs, $"kept epoch {bestEpoch} (of {epochs})");
+        if (!(bestEpoch >= 0 && bestEpoch <= epochs))
+        {
+            throw Invalid($"kept epoch {bestEpoch} (of {epochs})");
+        }
         var net = new NetworkParameters<float>(layout, activations, values);
         return (featureColumn, new BackpropMlpModelParameters(net, history, bestEpoch));
     }
 
-    private static void Check(bool ok, string what)
+    private static string ReadFeatureColumn(PayloadReader reader)
     {
-        if (!ok)
+        int length = reader.Read7BitEncodedLength();
+        if (length == 0)
         {
-            throw new ModelFileException($"The BackpropMlp model has an invalid {what}; the file is damaged.");
+            throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
         }
+
+        if (!(length is > 0 and <= MaxFeatureColumnNameBytes))
+        {
+            throw Invalid($"length {length} of the feature column's name");
+        }
+        reader.Need(length, "feature column name's bytes");
+        byte[] bytes = new byte[length];
+        reader.ReadBytes(bytes);
+        string name = System.Text.Encoding.UTF8.GetString(bytes);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
+        }
+
+        return name;
     }
 
-    private static void WriteFloats(BinaryWriter writer, float[] values)
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-            return;
-        }
+    private static ModelFileException Invalid(string what) => new($"The BackpropMlp model has an invalid {what}; the file is damaged.");
 
-        foreach (float v in values)
-        {
-            writer.Write(v); // BinaryWriter is little-endian on every platform
-        }
-    }
-
-    private static float[] ReadFloats(BinaryReader reader, int count)
-    {
-        float[] values = new float[count];
-        if (BitConverter.IsLittleEndian)
-        {
-            Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-            int read = 0;
-            while (read < bytes.Length)
-            {
-                int n = reader.Read(bytes[read..]);
-                if (n == 0)
-                {
-                    throw new EndOfStreamException();
-                }
-
-                read += n;
-            }
-
-            return values;
-        }
-
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = reader.ReadSingle();
-        }
-
-        return values;
-    }
+    private static InvalidOperationException CannotSave(string why) =>
+        new($"This BackpropMlp model cannot be saved: {why} Nothing of its entry was written.");
 }
