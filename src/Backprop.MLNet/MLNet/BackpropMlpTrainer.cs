@@ -96,6 +96,9 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             $"({(train.Set.IsSparse ? "sparse" : "dense")}), {options.Optimizer}, learning rate {options.LearningRate:G}, " +
             $"batch {(options.BatchSize == 0 ? "full" : options.BatchSize)}, {options.NumberOfEpochs} epochs, seed {seed}.");
 
+        // ML.NET raises no event when CancelExecution() is called: the flag is checked after every epoch (deterministic)
+        // and, for long epochs, every 50 ms; either way the next mini-batch stops.
+        using var cancellation = new CancellationTokenSource();
         var observer = new TrainingObserver
         {
             EpochCompleted = record =>
@@ -103,11 +106,14 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
                 channel.Trace(
                     $"Epoch {record.Epoch}: training loss {record.TrainingLoss:G6}" + (record.ValidationLoss is double v ? $", validation loss {v:G6}" : ""));
                 options.Progress?.Report(record);
+                if (IsCanceled())
+                {
+                    cancellation.Cancel();
+                }
             },
             Info = message => channel.Info(message),
         };
 
-        using var cancellation = new CancellationTokenSource();
         using var watcher = new Timer(_ =>
         {
             if (IsCanceled())

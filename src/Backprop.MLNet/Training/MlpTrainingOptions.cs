@@ -36,6 +36,9 @@ public class MlpTrainingOptions
         /// <summary>Default <see cref="NumberOfEpochs"/>.</summary>
         public const int NumberOfEpochs = 100;
 
+        /// <summary>Default <see cref="ValidationFraction"/>.</summary>
+        public const float ValidationFraction = 0.1f;
+
         /// <summary>Default <see cref="EarlyStoppingPatience"/>.</summary>
         public const int EarlyStoppingPatience = 10;
     }
@@ -89,8 +92,12 @@ public class MlpTrainingOptions
     /// <summary>Reshuffle the training rows every epoch. Default true.</summary>
     public bool Shuffle { get; set; } = true;
 
-    /// <summary>Fraction of training rows held out for early stopping when no validation set is passed to Fit. Default 0 (none).</summary>
-    public float ValidationFraction { get; set; }
+    /// <summary>
+    /// Fraction of the training rows held out (stratified by label) for early stopping when no validation set is passed
+    /// to Fit. When it would give fewer than 20 validation rows (or fewer than 2 of a class), every row trains instead
+    /// (logged). Default 0.1; 0 trains on every row for <see cref="NumberOfEpochs"/> epochs.
+    /// </summary>
+    public float ValidationFraction { get; set; } = Defaults.ValidationFraction;
 
     /// <summary>
     /// Epochs without a better validation loss before training stops and the best epoch's weights
@@ -102,9 +109,10 @@ public class MlpTrainingOptions
     /// For sparse features (text, one-hot): also with Momentum, Adam or L2, update only the first-layer rows
     /// each mini-batch uses, as PyTorch's SparseAdam, so an epoch costs in proportion to the non-zeros rather
     /// than to the feature count. Skipped rows then miss that batch's momentum, Adam moments and L2 decay (the
-    /// usual lazy approximation). Plain SGD without L2 always updates sparsely, exactly. Default false.
+    /// usual lazy approximation). Plain SGD without L2 always updates sparsely, exactly. Default true; false updates
+    /// every row of <c>W1</c> every step.
     /// </summary>
-    public bool LazySparseUpdates { get; set; }
+    public bool LazySparseUpdates { get; set; } = true;
 
     /// <summary>Seed of initial weights, shuffles and the validation split; null derives one from the MLContext's seed (0 outside ML.NET). Default null.</summary>
     public int? Seed { get; set; }

@@ -10,8 +10,6 @@ namespace Backprop.MLNet.Training;
 /// </summary>
 internal static class NetworkTrainer
 {
-    private const int EvaluationChunkRows = 1024;
-
     /// <summary>Trains a network on <paramref name="train"/>, with the seed <c>options.Seed ?? 0</c>.</summary>
     public static TrainingResult<T> Train<T>(TrainingSet<T> train, TrainingSet<T>? validation, NetworkParameters<T>? start, MlpTrainingOptions options)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -51,22 +49,18 @@ internal static class NetworkTrainer
             scaling.UnfoldFrom(net);
         }
 
-        // Rows used for training and, when held out, for validation.
+        // Rows used for training and, when held out (stratified by label), for validation.
         int[] trainRows = Enumerable.Range(0, train.Rows).ToArray();
         int[]? heldOutRows = null;
         if (validation is null && options.ValidationFraction > 0)
         {
-            random.Shuffle(trainRows);
-            int held = Math.Max(1, (int)Math.Round(options.ValidationFraction * train.Rows));
-            if (held >= train.Rows)
+            (trainRows, heldOutRows) = ValidationSplit.Split(train, options.ValidationFraction, random);
+            if (heldOutRows is null)
             {
-                throw new ArgumentOutOfRangeException(nameof(options.ValidationFraction), options.ValidationFraction, $"ValidationFraction leaves no training rows out of {train.Rows}.");
+                observer?.Info?.Invoke(
+                    $"Kept all {train.Rows} rows for training: ValidationFraction {options.ValidationFraction:G} of them would give fewer than " +
+                    $"{ValidationSplit.MinimumRows} validation rows (or fewer than {ValidationSplit.MinimumRowsPerClass} of a class) to stop early on.");
             }
-
-            heldOutRows = trainRows[^held..];
-            trainRows = trainRows[..^held];
-            Array.Sort(heldOutRows);
-            Array.Sort(trainRows);
         }
 
         TrainingSet<T>? validationSet = validation ?? (heldOutRows is null ? null : train);
@@ -77,6 +71,7 @@ internal static class NetworkTrainer
             RequireWeight(validationSet, validationRows!, heldOutRows is null ? "validation rows" : "rows held out by ValidationFraction");
         }
 
+        LossEvaluator<T>? validationEvaluator = validationSet is null ? null : new LossEvaluator<T>(layout, validationSet, validationRows!, scaling);
         int batchSize = options.BatchSize == 0 ? trainRows.Length : Math.Min(options.BatchSize, trainRows.Length);
         var ws = new Workspace<T>(layout, batchSize);
         var batch = new BatchAssembler<T>(train, batchSize, scaling);
@@ -111,7 +106,7 @@ internal static class NetworkTrainer
                 cancellation.ThrowIfCancellationRequested();
                 int rows = Math.Min(batchSize, trainRows.Length - first);
                 batch.Gather(trainRows.AsSpan(first, rows));
-                if (!HasPositiveWeight(batch.Weights))
+                if (!LossEvaluator<T>.HasPositiveWeight(batch.Weights))
                 {
                     continue; // A batch of zero-weight rows carries no gradient.
                 }
@@ -148,7 +143,7 @@ internal static class NetworkTrainer
             }
 
             double trainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
-            double? validationLoss = validationSet is null ? null : MeanLoss(net, validationSet, validationRows!, maxThreads, scaling);
+            double? validationLoss = validationEvaluator?.MeanLoss(net, maxThreads);
             var record = new MlpEpochRecord(epoch, trainingLoss, validationLoss);
             history.Add(record);
             observer?.EpochCompleted?.Invoke(record);
@@ -192,29 +187,8 @@ internal static class NetworkTrainer
 
     /// <summary>The example-weighted mean BCE of the network on the given rows (no L2 term), their features scaled by <paramref name="scaling"/> if given.</summary>
     public static double MeanLoss<T>(NetworkParameters<T> net, TrainingSet<T> set, int[] rows, int maxThreads = 1, FeatureScaling<T>? scaling = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int chunk = Math.Min(EvaluationChunkRows, Math.Max(1, rows.Length));
-        var ws = new Workspace<T>(net.Layout, chunk);
-        var batch = new BatchAssembler<T>(set, chunk, scaling);
-        double lossSum = 0, weightSum = 0;
-        for (int first = 0; first < rows.Length; first += chunk)
-        {
-            int n = Math.Min(chunk, rows.Length - first);
-            batch.Gather(rows.AsSpan(first, n));
-            if (!HasPositiveWeight(batch.Weights))
-            {
-                continue;
-            }
-
-            Backpropagation.Forward(net, batch.Features, ws, maxThreads);
-            (T loss, T w) = BinaryCrossEntropy.LossAndOutputDelta<T>(ws.U3(n), batch.Labels, batch.Weights, ws.DeltaU3(n));
-            lossSum += double.CreateChecked(loss * w);
-            weightSum += double.CreateChecked(w);
-        }
-
-        return weightSum > 0 ? lossSum / weightSum : double.NaN;
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new LossEvaluator<T>(net.Layout, set, rows, scaling).MeanLoss(net, maxThreads);
 
     /// <summary>A set of rows whose example weights are all zero has no loss to minimise (or to stop early on): say so.</summary>
     private static void RequireWeight<T>(TrainingSet<T> set, int[] rows, string what)
@@ -239,25 +213,6 @@ internal static class NetworkTrainer
     }
 
     private static string Describe(ParameterLayout layout) => $"{layout.InputCount}→{string.Join("→", layout.HiddenSizes)}→1";
-
-    private static bool HasPositiveWeight<T>(ReadOnlySpan<T> weights)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (weights.IsEmpty)
-        {
-            return true;
-        }
-
-        foreach (T w in weights)
-        {
-            if (w > T.Zero)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static InvalidOperationException Diverged(int epoch, double loss, MlpTrainingOptions options) => new(
         $"Training diverged at epoch {epoch}: the {(double.IsNaN(loss) ? "weights or loss" : "loss")} became {(double.IsNaN(loss) ? "NaN or infinite" : loss.ToString("G"))}. " +

@@ -385,7 +385,8 @@ public class PipelineTests
         var cancelled = new MLContext(seed: 1);
         var trainer = cancelled.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options
         {
-            NumberOfEpochs = 100000, Progress = new SynchronousProgress(r => { if (r.Epoch == 3) CancelExecution(cancelled); }),
+            NumberOfEpochs = 100000, ValidationFraction = 0, // no early stop: only the cancellation ends it
+            Progress = new SynchronousProgress(r => { if (r.Epoch == 3) CancelExecution(cancelled); }),
         });
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data));
     }

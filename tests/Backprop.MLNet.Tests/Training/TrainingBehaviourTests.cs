@@ -241,9 +241,11 @@ public class TrainingBehaviourTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long one = Allocated(1), five = Allocated(5);
-        double perBatch = (five - one) / (4.0 * 512 / 8);
-        Assert.True(perBatch < 16, $"{perBatch:F1} bytes allocated per batch (one epoch {one} B, five {five} B)");
+        // The runtime may allocate on this thread now and then for its own reasons (tiered JIT installing a method, say):
+        // the smallest of a few measurements is what the loop itself allocates.
+        long extra = Enumerable.Range(0, 4).Min(_ => Allocated(5) - Allocated(1));
+        double perBatch = extra / (4.0 * 512 / 8);
+        Assert.True(perBatch < 16, $"{perBatch:F1} bytes allocated per batch (five epochs allocate {extra} B more than one)");
     }
 
     private static TrainingSet<float> ToSparse(TrainingSet<float> dense)
@@ -278,7 +280,7 @@ public class TrainingBehaviourTests
         // Every row has all six features (stored sparsely), so every batch touches every row of W1.
         TrainingSet<float> data = ToSparse(SyntheticData.LinearlySeparable(64, 6, seed: 5));
         MlpTrainingOptions settings = Settings(epochs: 3).With(o => { o.Optimizer = optimizer; o.L2Regularization = (float)lambda; o.LearningRate = 0.05f; o.NumberOfThreads = 1; });
-        float[] full = NetworkTrainer.Train(data, null, null, settings).Network.Values;
+        float[] full = NetworkTrainer.Train(data, null, null, settings.With(o => { o.LazySparseUpdates = false; })).Network.Values;
         float[] lazy = NetworkTrainer.Train(data, null, null, settings.With(o => { o.LazySparseUpdates = true; })).Network.Values;
         Assert.Equal(full, lazy);
     }
@@ -291,7 +293,7 @@ public class TrainingBehaviourTests
         MlpTrainingOptions settings = Settings(epochs: 5).With(o => { o.L2Regularization = 0.1f; o.BatchSize = 2; });
         NetworkParameters<float> initial = NetworkTrainer.Train(set, null, null, settings.With(o => { o.NumberOfEpochs = 1; o.LearningRate = 1e-30f; })).Network;
         NetworkParameters<float> lazy = NetworkTrainer.Train(set, null, null, settings.With(o => { o.LazySparseUpdates = true; })).Network;
-        NetworkParameters<float> full = NetworkTrainer.Train(set, null, null, settings).Network;
+        NetworkParameters<float> full = NetworkTrainer.Train(set, null, null, settings.With(o => { o.LazySparseUpdates = false; })).Network;
         int width = initial.Layout.HiddenSizes[0];
         Assert.Equal(initial.W(0).Slice(5 * width, width).ToArray(), lazy.W(0).Slice(5 * width, width).ToArray());
         Assert.NotEqual(initial.W(0).Slice(5 * width, width).ToArray(), full.W(0).Slice(5 * width, width).ToArray());
