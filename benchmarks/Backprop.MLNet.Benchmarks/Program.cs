@@ -1,10 +1,13 @@
 // Benchmarks of Backprop.MLNet. Usage:
 //   dotnet run -c Release --project benchmarks/Backprop.MLNet.Benchmarks -- <train|score|sparse|gemm|all> [--quick] [--threads N]
+//   dotnet run -c Release --project benchmarks/Backprop.MLNet.Benchmarks -- defaults [--quick] [--text FILE.csv] [--only a,b] [--trainers mlp,lbfgs]
+//     (defaults is not part of all: it cross-validates BackpropMlp's defaults against LbfgsLogisticRegression, minutes)
 // Each workload prints one JSON object on its own line (the last lines of the output), so runs can be compared.
 using System.Text.Json;
 using Backprop.MLNet.Benchmarks;
 
-string[] workloads = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToArray();
+string[] valued = ["--threads", "--text", "--only", "--trainers"];
+string[] workloads = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !valued.Contains(args[i - 1]))).ToArray();
 bool quick = args.Contains("--quick");
 int threadsIndex = Array.IndexOf(args, "--threads");
 int threads = threadsIndex >= 0 ? int.Parse(args[threadsIndex + 1]) : Environment.ProcessorCount;
@@ -13,8 +16,11 @@ if (workloads.Length == 0 || workloads.Contains("all"))
     workloads = ["train", "gemm", "score", "sparse"]; // train first: its peak working set is the process's own
 }
 
+string? Argument(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
 var runners = new Dictionary<string, Func<Dictionary<string, object>>>
 {
+    ["defaults"] = () => Backprop.MLNet.Benchmarks.Defaults.DefaultsWorkload.Run(quick, Argument("--text"), Argument("--only"), Argument("--trainers")),
     ["train"] = () => TrainWorkload.Run(quick, threads, firstWorkload: workloads[0] == "train"),
     ["score"] = () => ScoreWorkload.Run(quick),
     ["sparse"] = () => SparseWorkload.Run(quick, threads),

@@ -50,9 +50,9 @@ public class BadInputTests
     public static TheoryData<string, string> SchemaCases => new()
     {
         { "missing-feature", "Could not find feature column 'Missing'" },
-        { "double-feature", "Schema mismatch for feature column 'Features': expected Vector<Single>, got Vector<Double>" },
-        { "single-label", "Schema mismatch for label column 'Label': expected Boolean, got Single" },
-        { "variable-feature", "Schema mismatch for feature column 'Features': expected Vector<Single>, got VarVector<Single>" },
+        { "double-feature", "Schema mismatch for feature column 'Features': expected Vector<Single>, got Vector<Double>. Convert it with mlContext.Transforms.Conversion.ConvertType(\"Features\", outputKind: DataKind.Single)" },
+        { "single-label", "Schema mismatch for label column 'Label': expected Boolean, got Single. Convert it with mlContext.Transforms.Conversion.ConvertType(\"Label\", outputKind: DataKind.Boolean)" },
+        { "variable-feature", "Schema mismatch for feature column 'Features': expected Vector<Single>, got VarVector<Single>. Its size must be known" },
         { "missing-weight", "Could not find weight column 'Nope'" },
         { "missing-label", "Could not find label column 'Truth'" },
     };
@@ -182,6 +182,41 @@ public class BadInputTests
         var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
         var rowError = Assert.Throws<InvalidOperationException>(() => engine.Predict(new Row { Features = [1, 2, 3, 4] }));
         Assert.Contains("A feature vector of 4 values reached a BackpropMlp network that expects 3", rowError.Message);
+    }
+
+    [Fact]
+    public void LabelErrorsSayHowToFixThemAndTheFixWorks()
+    {
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { NumberOfEpochs = 2, Seed = 1 });
+        var textRows = Enumerable.Range(0, 20).Select(i => new TextLabel { Label = i % 2 == 0 ? "spam" : "ham", Features = [i, -i, 1] }).ToArray();
+        IDataView text = ml.Data.LoadFromEnumerable(textRows);
+
+        var textError = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(text));
+        Assert.Contains("expected Boolean, got String", textError.Message);
+        Assert.Contains("MapValue(\"Label\"", textError.Message);
+
+        IDataView keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(text).Transform(text);
+        var keyError = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(keys));
+        Assert.Contains("MapKeyToValue(\"Label\")", keyError.Message);
+        Assert.Contains("OneVersusAll", keyError.Message);
+
+        // Following the advice: map the text values to true/false, and the trainer fits.
+        var spam = new Dictionary<string, bool> { ["spam"] = true, ["ham"] = false };
+        var fixedPipeline = ml.Transforms.Conversion.MapValue("Label", spam.Select(p => new KeyValuePair<string, bool>(p.Key, p.Value)), "Label").Append(trainer);
+        Assert.NotNull(fixedPipeline.Fit(text));
+
+        IDataView numbers = ml.Data.LoadFromEnumerable(textRows.Select((r, i) => new SingleLabel { Label = i % 2, Features = r.Features }));
+        var numberFix = ml.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.Boolean).Append(trainer);
+        Assert.NotNull(numberFix.Fit(numbers));
+    }
+
+    public sealed class TextLabel
+    {
+        public string Label { get; set; } = "";
+
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
     }
 
     public sealed class Prediction

@@ -73,9 +73,40 @@ internal static class ColumnChecks
     public static ArgumentOutOfRangeException NotFound(string role, string name) =>
         new("inputSchema", $"Could not find {role} column '{name}'");
 
-    /// <summary>ML.NET's "Schema mismatch for {role} column '{name}': expected {expected}, got {actual}".</summary>
+    /// <summary>ML.NET's "Schema mismatch for {role} column '{name}': expected {expected}, got {actual}", then how to fix it.</summary>
     public static ArgumentOutOfRangeException Mismatch(string role, string name, string expected, string actual) =>
-        new("inputSchema", $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}");
+        new("inputSchema", $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}. {Fix(role, name, actual)}");
+
+    /// <summary>The ML.NET call that turns a column of type <paramref name="actual"/> into what the role needs.</summary>
+    private static string Fix(string role, string name, string actual)
+    {
+        bool vector = actual.StartsWith("Vector<", StringComparison.Ordinal) || actual.StartsWith("VarVector<", StringComparison.Ordinal);
+        bool key = actual.Contains("Key<", StringComparison.Ordinal);
+        bool text = actual.Contains("String", StringComparison.Ordinal) || actual.Contains("Text", StringComparison.Ordinal);
+        return role switch
+        {
+            "label" when key =>
+                $"The label is a key (made by MapValueToKey, or a multiclass label): map it back with mlContext.Transforms.Conversion.MapKeyToValue(\"{name}\") " +
+                "and then to true/false with MapValue or a CustomMapping; for more than two classes use " +
+                "mlContext.MulticlassClassification.Trainers.OneVersusAll(mlContext.BinaryClassification.Trainers.BackpropMlp()).",
+            "label" when text =>
+                $"Map its values to true/false with mlContext.Transforms.Conversion.MapValue(\"{name}\", ...) (e.g. \"spam\" → true) or a CustomMapping, " +
+                "or load the column as DataKind.Boolean if it holds true/false or 0/1.",
+            "label" when vector => "The label must be one Boolean per row, not a vector.",
+            "label" =>
+                $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{name}\", outputKind: DataKind.Boolean) (0 → false, any other value → true), " +
+                "or load the column as DataKind.Boolean.",
+            "feature" when actual.StartsWith("VarVector<", StringComparison.Ordinal) =>
+                "Its size must be known: give the class's array property [VectorType(size)] for LoadFromEnumerable, or load a fixed range of columns with TextLoader.",
+            "feature" when text =>
+                $"Turn text into numbers first: mlContext.Transforms.Text.FeaturizeText(\"{name}\", ...) for free text, " +
+                "mlContext.Transforms.Categorical.OneHotEncoding for categories.",
+            "feature" when key => $"One-hot encode it: mlContext.Transforms.Conversion.MapKeyToBinaryVector or Categorical.OneHotEncoding into \"{name}\".",
+            "feature" when vector => $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{name}\", outputKind: DataKind.Single).",
+            "feature" => $"Put the feature columns into one vector: mlContext.Transforms.Concatenate(\"{name}\", ...) (converting them to Single first if needed).",
+            _ => $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{name}\", outputKind: DataKind.Single).",
+        };
+    }
 
     private static void CheckShapeColumn(SchemaShape shape, string role, string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, string expected)
     {
