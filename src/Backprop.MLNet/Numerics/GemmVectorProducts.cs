@@ -36,8 +36,8 @@ internal static class GemmVectorProducts
     {
         if (n == 1)
         {
-            // x = op(B)[:, 0]; C[:, 0] = op(A)·x.
-            ReadOnlySpan<T> x = transB == Transpose.Yes ? b.Slice(0, k) : Gather(b, ldb, k, GemmScratch<T>.First(k));
+            // x = op(B)[:, 0]; C[:, 0] = op(A)·x. A contiguous column (the network's u3 = h·U) needs no scratch.
+            ReadOnlySpan<T> x = transB == Transpose.Yes || ldb == 1 ? b.Slice(0, k) : Gather(b, ldb, k, GemmScratch<T>.First(k));
             if (transA == Transpose.No)
             {
                 DotRows(a, lda, m, k, x, c, ldc, accumulate);
@@ -50,7 +50,7 @@ internal static class GemmVectorProducts
         else
         {
             // x = op(A)[0, :]; C[0, :] = xᵀ·op(B).
-            ReadOnlySpan<T> x = transA == Transpose.No ? a.Slice(0, k) : Gather(a, lda, k, GemmScratch<T>.First(k));
+            ReadOnlySpan<T> x = transA == Transpose.No || lda == 1 ? a.Slice(0, k) : Gather(a, lda, k, GemmScratch<T>.First(k));
             if (transB == Transpose.No && typeof(T) == typeof(float) && GemmMicroKernel.IsSupported)
             {
                 // One row through the blocked kernel's own order, so a row scored alone (PredictionEngine) gets
@@ -72,11 +72,6 @@ internal static class GemmVectorProducts
     /// <summary>Copies <c>count</c> elements spaced <paramref name="stride"/> apart into <paramref name="target"/>.</summary>
     private static ReadOnlySpan<T> Gather<T>(ReadOnlySpan<T> source, int stride, int count, Span<T> target)
     {
-        if (stride == 1)
-        {
-            return source.Slice(0, count);
-        }
-
         for (int p = 0; p < count; p++)
         {
             target[p] = source[p * stride];
