@@ -58,10 +58,11 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         ArgumentNullException.ThrowIfNull(trainData);
         int seed = options.Seed ?? host.Rand.Next();
         Validate();
+        string? startShape = startingWeights is null ? null
+            : string.Join(", ", startingWeights.Network.Layout.HiddenSizes.Zip(startingWeights.Network.Activations, (size, activation) => $"{size} {activation}"));
         if (startingWeights is not null)
         {
             // The starting network defines the architecture; layers the user set explicitly must agree with it.
-            string startShape = string.Join(", ", startingWeights.HiddenLayers.Select(l => $"{l.OutputCount} {l.Activation}"));
             string optionShape = string.Join(", ", options.HiddenLayers.Select(l => $"{l.Size} {l.Activation}"));
             if (!options.HiddenLayers.HoldsDefaults && startShape != optionShape)
             {
@@ -71,6 +72,12 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
                     nameof(startingWeights));
             }
         }
+
+        // Anything Fit returns can be saved and loaded again: the network's size is checked against the shared limits
+        // before a row is read.
+        int featureIndex = ColumnChecks.CheckFeatureColumn(trainData.Schema, options.FeatureColumnName, expectedSize: null);
+        int featureCount = ((VectorDataViewType)trainData.Schema[featureIndex].Type).Size;
+        NetworkLimits.CheckTrainable(featureCount, startingWeights?.Network.Layout.HiddenSizes ?? options.HiddenLayers.Select(l => l.Size).ToArray());
 
         using IChannel channel = host.Start("Training");
         Action throwIfCanceled = () =>
@@ -92,7 +99,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         }
 
         channel.Info(
-            $"Training BackpropMlp {train.Set.Columns}→{(startingWeights is null ? string.Join("→", options.HiddenLayers) : string.Join("→", startingWeights.HiddenLayers.Select(l => $"{l.OutputCount} {l.Activation}")))}→1 sigmoid on {train.Set.Rows} rows " +
+            $"Training BackpropMlp {train.Set.Columns}→{(startShape is null ? string.Join("→", options.HiddenLayers) : startShape.Replace(", ", "→"))}→1 sigmoid on {train.Set.Rows} rows " +
             $"({(train.Set.IsSparse ? "sparse" : "dense")}), {options.Optimizer}, learning rate {options.LearningRate:G}, " +
             $"batch {(options.BatchSize == 0 ? "full" : options.BatchSize)}, {options.NumberOfEpochs} epochs, seed {seed}.");
 

@@ -85,7 +85,7 @@ public class TrainerSemanticsTests
         model.HiddenLayers[0].Bias[0] += 1;
         model.OutputWeights[0] = u + 1;
         Assert.Throws<NotSupportedException>(() => ((IList<MlpLayerWeights>)model.HiddenLayers)[0] = model.HiddenLayers[1]);
-        Assert.Throws<NotSupportedException>(() => ((IList<MlpEpochRecord>)model.History)[0] = new MlpEpochRecord(1, 0, null));
+        Assert.False(model.History is IList<MlpEpochRecord> { IsReadOnly: false }, "the history must not be a writable list");
 
         Assert.Equal(w, model.HiddenLayers[0].Weights[0, 0]);
         Assert.Equal(u, model.OutputWeights[0]);

@@ -16,8 +16,11 @@ public class CraftedModelFileTests
     /// <summary>Allocation allowed beyond twice the payload for a whole <c>Model.Load</c> (ML.NET's own work: the zip, the normalizer, the schema).</summary>
     public const long LoadSlack = 4 << 20;
 
-    /// <summary>Allocation allowed beyond twice the payload for our reader alone (the reader, error messages, stack traces).</summary>
-    public const long ReaderSlack = 64 << 10;
+    /// <summary>
+    /// Allocation allowed beyond twice the payload for our reader alone: its buffers, error messages and stack traces, and
+    /// a version-1 feature column name (its bytes and its string, 3 × at most 64 KiB).
+    /// </summary>
+    public const long ReaderSlack = 96 << 10;
 
     private const int Tanh = 0;
 
@@ -132,7 +135,7 @@ public class CraftedModelFileTests
         Assert.Equal(Cases.Select(c => c.Name).Order(), files);
     }
 
-    [Fact]
+    [Fact(Skip = "Writes the committed crafted files into the source tree; run by hand when a case is added or the format changes.")]
     public void WriteCraftedFixtures()
     {
         string folder = Folder(source: true);

@@ -1,3 +1,4 @@
+using Backprop.MLNet.MLNet.Persistence;
 using Backprop.MLNet.Tests.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -83,6 +84,30 @@ public class FormatFixtureTests
 
         ITransformer reloaded = new MLContext().Model.Load(temp.File("resaved.zip"), out _);
         Assert.Equal(SavedModels.Predictions(loaded, DataSets.BreastCancer(ml)), SavedModels.Predictions(reloaded, DataSets.BreastCancer(ml)));
+    }
+
+    /// <summary>
+    /// A version-2 file saved before the reader and writer streamed the payload (Backprop.MLNet as of the native-predictor
+    /// commit) loads, and today's writer writes its payload again byte for byte.
+    /// </summary>
+    [Fact]
+    public void CommittedVersion2ModelLoadsAndIsWrittenAgainByteForByte()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Persistence", "Fixtures", "breast-cancer-format-v2.zip");
+        byte[] payload = PayloadFiles.PayloadOf(File.ReadAllBytes(path), PayloadFiles.ModelLoader);
+        var ml = new MLContext();
+        ITransformer loaded = ml.Model.LoadWithDiagnostics(path, out _);
+        var last = Assert.IsType<BinaryPredictionTransformer<BackpropMlpModelParameters>>(((TransformerChain<ITransformer>)loaded).LastTransformer);
+        Assert.Equal(10, last.Model.History.Count);
+        Assert.Equal(699, SavedModels.Predictions(loaded, DataSets.BreastCancer(ml)).Count);
+
+        var written = new MemoryStream();
+        using (var writer = new BinaryWriter(written, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            ModelPayload.Write(writer, last.Model);
+        }
+
+        Assert.Equal(payload, written.ToArray());
     }
 
     private static (float Score, float Probability, string Label) Parse(string line)

@@ -54,39 +54,26 @@ internal static class PayloadFiles
     /// A copy of <paramref name="zip"/> whose entry of <paramref name="loader"/> holds <paramref name="block"/> as its
     /// model block; ML.NET's header (model size, string table, assembly name and tail offsets) is adjusted to match.
     /// </summary>
-    public static byte[] WithModelBlock(byte[] zip, string loader, byte[] block)
-    {
-        (string name, byte[] entry) = FindEntry(zip, loader);
-        long oldLength = BinaryPrimitives.ReadInt64LittleEndian(entry.AsSpan(0x18));
-        long delta = block.Length - oldLength;
-        byte[] header = entry[..0x100];
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(0x18), block.Length);
-        foreach (int offset in new[] { 0x20, 0x30, 0x80, 0x88, 0x90 }) // string table, string chars, tail, lim, assembly name
-        {
-            long value = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(offset));
-            if (value != 0)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(offset), value + delta);
-            }
-        }
-
-        byte[] rest = entry[(0x100 + (int)oldLength)..];
-        return WithEntry(zip, name, [.. header, .. block, .. rest]);
-    }
+    public static byte[] WithModelBlock(byte[] zip, string loader, byte[] block) => new ModelFileTemplate(zip, loader).With(block, CompressionLevel.Optimal);
 
     /// <summary>A copy of <paramref name="zip"/> with entry <paramref name="name"/> replaced by <paramref name="bytes"/>.</summary>
     public static byte[] WithEntry(byte[] zip, string name, byte[] bytes)
     {
+        using var source = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+        return Zip(source.Entries.Select(e => (e.FullName, e.FullName == name ? bytes : ReadAll(e), e.LastWriteTime)).ToList(), CompressionLevel.Optimal);
+    }
+
+    private static byte[] Zip(IReadOnlyList<(string Name, byte[] Bytes, DateTimeOffset Time)> entries, CompressionLevel level)
+    {
         var output = new MemoryStream();
-        using (var source = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read))
         using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (ZipArchiveEntry entry in source.Entries)
+            foreach ((string name, byte[] bytes, DateTimeOffset time) in entries)
             {
-                ZipArchiveEntry copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
-                copy.LastWriteTime = entry.LastWriteTime;
+                ZipArchiveEntry copy = target.CreateEntry(name, level);
+                copy.LastWriteTime = time;
                 using Stream stream = copy.Open();
-                stream.Write(entry.FullName == name ? bytes : ReadAll(entry));
+                stream.Write(bytes);
             }
         }
 
@@ -131,6 +118,49 @@ internal static class PayloadFiles
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>A model file taken apart once, to put many model blocks into our entry quickly (the fuzz test builds thousands).</summary>
+    public sealed class ModelFileTemplate
+    {
+        private readonly List<(string Name, byte[] Bytes, DateTimeOffset Time)> entries;
+        private readonly int index;
+        private readonly byte[] header;
+        private readonly byte[] rest;
+        private readonly long oldLength;
+
+        /// <summary>Takes <paramref name="zip"/> apart around the entry of <paramref name="loader"/>.</summary>
+        public ModelFileTemplate(byte[] zip, string loader)
+        {
+            string name = FindEntry(zip, loader).Name;
+            using var source = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+            entries = source.Entries.Select(e => (e.FullName, ReadAll(e), e.LastWriteTime)).ToList();
+            index = entries.FindIndex(e => e.Name == name);
+            byte[] entry = entries[index].Bytes;
+            oldLength = BinaryPrimitives.ReadInt64LittleEndian(entry.AsSpan(0x18));
+            header = entry[..0x100];
+            rest = entry[(0x100 + (int)oldLength)..];
+        }
+
+        /// <summary>The model file with <paramref name="block"/> as our entry's model block, ML.NET's header adjusted to it.</summary>
+        public byte[] With(byte[] block, CompressionLevel level = CompressionLevel.NoCompression)
+        {
+            long delta = block.Length - oldLength;
+            byte[] h = (byte[])header.Clone();
+            BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(0x18), block.Length);
+            foreach (int offset in new[] { 0x20, 0x30, 0x80, 0x88, 0x90 }) // string table, string chars, tail, lim, assembly name
+            {
+                long value = BinaryPrimitives.ReadInt64LittleEndian(h.AsSpan(offset));
+                if (value != 0)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(offset), value + delta);
+                }
+            }
+
+            var copy = new List<(string Name, byte[] Bytes, DateTimeOffset Time)>(entries);
+            copy[index] = (entries[index].Name, [.. h, .. block, .. rest], entries[index].Time);
+            return Zip(copy, level);
+        }
     }
 
     /// <summary>A payload's body taken apart, to edit fields and write it again.</summary>

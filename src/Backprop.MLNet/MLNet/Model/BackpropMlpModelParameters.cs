@@ -1,4 +1,5 @@
 using Backprop.MLNet.Network;
+using Backprop.MLNet.Training;
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.ML;
 
@@ -48,7 +49,7 @@ public sealed partial class BackpropMlpModelParameters
     internal BackpropMlpModelParameters(NetworkParameters<float> network, IReadOnlyList<MlpEpochRecord> history, int bestEpoch)
     {
         Network = network;
-        History = Array.AsReadOnly(history.ToArray());
+        History = EpochHistory.From(history); // compact: 21 bytes an epoch, records made on access
         BestEpoch = bestEpoch;
         hiddenLayers = new Lazy<MlpLayerWeights[]>(() => BuildHiddenLayers(network), LazyThreadSafetyMode.ExecutionAndPublication);
     }

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Runtime.ExceptionServices;
 using Backprop.MLNet.Network;
+using Backprop.MLNet.Training;
 using Backprop.MLNet.Numerics;
 using Microsoft.ML;
 
@@ -199,10 +201,11 @@ internal static class ModelPayload
                 (version > CurrentFormatVersion ? "Update the Backprop.MLNet package to load it." : "The file is damaged."));
         }
 
-        if (!(version == expectedVersion))
+        if (version != expectedVersion)
         {
             throw Invalid($"format version {version} for this kind of entry (expected {expectedVersion})");
         }
+
         int length = reader.ReadInt32();
         long room = reader.Remaining - 8; // the CRC and the end marker follow the body
         if (length <= 0 || length > room)
@@ -224,7 +227,7 @@ internal static class ModelPayload
         try
         {
             result = ReadBody(reader, hasFeatureColumn: version == TransformerVersion);
-            if (!(reader.BodyRemaining == 0))
+            if (reader.BodyRemaining != 0)
             {
                 throw Invalid($"length {length} of its contents (they end {reader.BodyRemaining} bytes early)");
             }
@@ -247,10 +250,11 @@ internal static class ModelPayload
             ExceptionDispatchInfo.Throw(problem);
         }
 
-        if (!(reader.ReadUInt32() == EndMarker))
+        if (reader.ReadUInt32() != EndMarker)
         {
             throw Invalid("end marker");
         }
+
         return result;
     }
 
@@ -264,14 +268,16 @@ internal static class ModelPayload
 
         int inputs = reader.ReadInt32();
         int layers = reader.ReadInt32();
-        if (!(inputs is > 0 and <= NetworkLimits.MaxInputs))
+        if (inputs is <= 0 or > NetworkLimits.MaxInputs)
         {
             throw Invalid($"input count {inputs}");
         }
-        if (!(layers is > 0 and <= NetworkLimits.MaxHiddenLayers))
+
+        if (layers is <= 0 or > NetworkLimits.MaxHiddenLayers)
         {
             throw Invalid($"hidden layer count {layers}");
         }
+
         reader.Need(8L * layers, $"shape fields of {layers} hidden layers");
         int[] sizes = new int[layers];
         var activations = new MlpActivation[layers];
@@ -279,14 +285,16 @@ internal static class ModelPayload
         {
             sizes[l] = reader.ReadInt32();
             int activation = reader.ReadInt32();
-            if (!(sizes[l] is > 0 and <= NetworkLimits.MaxLayerSize))
+            if (sizes[l] is <= 0 or > NetworkLimits.MaxLayerSize)
             {
                 throw Invalid($"size {sizes[l]} of hidden layer {l}");
             }
-            if (!(Enum.IsDefined((MlpActivation)activation)))
+
+            if (!Enum.IsDefined((MlpActivation)activation))
             {
                 throw Invalid($"activation code {activation} of hidden layer {l}");
             }
+
             activations[l] = (MlpActivation)activation;
         }
 
@@ -317,36 +325,46 @@ internal static class ModelPayload
         float[] values = new float[count];
         reader.ReadFloats(values);
         int firstBad = FiniteValues.IndexOfNonFinite<float>(values);
-        if (!(firstBad < 0))
+        if (firstBad >= 0)
         {
             throw Invalid($"weight {firstBad} (not a finite number)");
         }
 
         int epochs = reader.ReadInt32();
-        if (!(epochs is >= 0 and <= NetworkLimits.MaxEpochs))
+        if (epochs is < 0 or > NetworkLimits.MaxEpochs)
         {
             throw Invalid($"epoch count {epochs}");
         }
+
         reader.Need((long)NetworkLimits.EpochRecordBytes * epochs, $"history records of {epochs} epochs");
-        var history = new MlpEpochRecord[epochs];
-        for (int e = 0; e < epochs; e++)
+        var history = new EpochHistory(epochs);
+        byte[] records = new byte[NetworkLimits.EpochRecordBytes * Math.Min(epochs, 4096)]; // read a few thousand records at a time
+        for (int first = 0; first < epochs; first += records.Length / NetworkLimits.EpochRecordBytes)
         {
-            int epoch = reader.ReadInt32();
-            double training = reader.ReadDouble();
-            byte hasValidation = reader.ReadByte();
-            double validation = reader.ReadDouble();
-            if (!(hasValidation <= 1))
+            int n = Math.Min(records.Length / NetworkLimits.EpochRecordBytes, epochs - first);
+            reader.ReadBytes(records.AsSpan(0, n * NetworkLimits.EpochRecordBytes));
+            for (int k = 0; k < n; k++)
             {
-                throw Invalid($"has-validation flag {hasValidation} of epoch record {e}");
+                ReadOnlySpan<byte> record = records.AsSpan(k * NetworkLimits.EpochRecordBytes, NetworkLimits.EpochRecordBytes);
+                int epoch = BinaryPrimitives.ReadInt32LittleEndian(record);
+                double training = BinaryPrimitives.ReadDoubleLittleEndian(record[4..]);
+                byte hasValidation = record[12];
+                double validation = BinaryPrimitives.ReadDoubleLittleEndian(record[13..]);
+                if (hasValidation > 1)
+                {
+                    throw Invalid($"has-validation flag {hasValidation} of epoch record {first + k}");
+                }
+
+                history.Set(first + k, epoch, training, hasValidation == 1 ? validation : null);
             }
-            history[e] = new MlpEpochRecord(epoch, training, hasValidation == 1 ? validation : null);
         }
 
         int bestEpoch = reader.ReadInt32();
-        if (!(bestEpoch >= 0 && bestEpoch <= epochs))
+        if (bestEpoch < 0 || bestEpoch > epochs)
         {
             throw Invalid($"kept epoch {bestEpoch} (of {epochs})");
         }
+
         var net = new NetworkParameters<float>(layout, activations, values);
         return (featureColumn, new BackpropMlpModelParameters(net, history, bestEpoch));
     }
@@ -359,10 +377,11 @@ internal static class ModelPayload
             throw new ModelFileException("The BackpropMlp model names no feature column; the file is damaged.");
         }
 
-        if (!(length is > 0 and <= MaxFeatureColumnNameBytes))
+        if (length is <= 0 or > MaxFeatureColumnNameBytes)
         {
             throw Invalid($"length {length} of the feature column's name");
         }
+
         reader.Need(length, "feature column name's bytes");
         byte[] bytes = new byte[length];
         reader.ReadBytes(bytes);

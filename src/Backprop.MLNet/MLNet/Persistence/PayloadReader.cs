@@ -91,13 +91,6 @@ internal sealed class PayloadReader
         return BinaryPrimitives.ReadUInt32LittleEndian(scratch);
     }
 
-    /// <summary>Reads a little-endian float64.</summary>
-    public double ReadDouble()
-    {
-        ReadExactly(scratch.AsSpan(0, 8));
-        return BinaryPrimitives.ReadDoubleLittleEndian(scratch);
-    }
-
     /// <summary>Reads one byte.</summary>
     public byte ReadByte()
     {
