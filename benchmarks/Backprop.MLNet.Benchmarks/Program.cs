@@ -1,12 +1,12 @@
 // Benchmarks of Backprop.MLNet. Usage:
 //   dotnet run -c Release --project benchmarks/Backprop.MLNet.Benchmarks -- <train|score|sparse|gemm|all> [--quick] [--threads N]
-//   dotnet run -c Release --project benchmarks/Backprop.MLNet.Benchmarks -- defaults [--quick] [--text FILE.csv] [--only a,b] [--trainers mlp,lbfgs]
+//   dotnet run -c Release --project benchmarks/Backprop.MLNet.Benchmarks -- defaults [--quick] [--text FILE.csv] [--only a,b] [--trainers mlp,mlp_v1,lbfgs,mlp_custom] [--mlp "LearningRate=0.003;BatchSize=64"]
 //     (defaults is not part of all: it cross-validates BackpropMlp's defaults against LbfgsLogisticRegression, minutes)
 // Each workload prints one JSON object on its own line (the last lines of the output), so runs can be compared.
 using System.Text.Json;
 using Backprop.MLNet.Benchmarks;
 
-string[] valued = ["--threads", "--text", "--only", "--trainers"];
+string[] valued = ["--threads", "--text", "--only", "--trainers", "--mlp"];
 string[] workloads = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !valued.Contains(args[i - 1]))).ToArray();
 bool quick = args.Contains("--quick");
 int threadsIndex = Array.IndexOf(args, "--threads");
@@ -20,7 +20,7 @@ string? Argument(string name) => Array.IndexOf(args, name) is int i and >= 0 && 
 
 var runners = new Dictionary<string, Func<Dictionary<string, object>>>
 {
-    ["defaults"] = () => Backprop.MLNet.Benchmarks.Defaults.DefaultsWorkload.Run(quick, Argument("--text"), Argument("--only"), Argument("--trainers")),
+    ["defaults"] = () => Backprop.MLNet.Benchmarks.Defaults.DefaultsWorkload.Run(quick, Argument("--text"), Argument("--only"), Argument("--trainers"), Argument("--mlp")),
     ["train"] = () => TrainWorkload.Run(quick, threads, firstWorkload: workloads[0] == "train"),
     ["score"] = () => ScoreWorkload.Run(quick),
     ["sparse"] = () => SparseWorkload.Run(quick, threads),

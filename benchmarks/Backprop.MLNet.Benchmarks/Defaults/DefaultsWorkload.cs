@@ -11,10 +11,11 @@ namespace Backprop.MLNet.Benchmarks.Defaults;
 /// </summary>
 internal static class DefaultsWorkload
 {
-    /// <summary>The trainers compared, by name.</summary>
-    private static readonly (string Name, Func<MLContext, IEstimator<ITransformer>> Create)[] Trainers =
+    /// <summary>The trainers compared, by name ("mlp_custom" is the defaults changed by --mlp Name=value,...).</summary>
+    private static (string Name, Func<MLContext, IEstimator<ITransformer>> Create)[] Trainers(string? custom) =>
     [
         ("mlp", ml => ml.BinaryClassification.Trainers.BackpropMlp()),
+        ("mlp_custom", ml => ml.BinaryClassification.Trainers.BackpropMlp(Custom(custom))),
         ("mlp_v1", ml => ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options
         {
             NormalizeFeatures = false, ValidationFraction = 0, LazySparseUpdates = false, NumberOfEpochs = 100, LearningRate = 0.001f, BatchSize = 32,
@@ -22,17 +23,43 @@ internal static class DefaultsWorkload
         ("lbfgs", ml => ml.BinaryClassification.Trainers.LbfgsLogisticRegression()),
     ];
 
-    public static Dictionary<string, object> Run(bool quick, string? textPath, string? only, string? trainers)
+    /// <summary>Default options with properties set from "Name=value,Name=value" (numbers, booleans, enum names; HiddenLayers=64,32).</summary>
+    private static BackpropMlpTrainer.Options Custom(string? settings)
+    {
+        var options = new BackpropMlpTrainer.Options();
+        foreach (string pair in (settings ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] kv = pair.Split('=', 2);
+            if (kv[0] == "HiddenLayers")
+            {
+                options.HiddenLayers.SetSizes(kv[1].Split(',').Select(int.Parse).ToArray());
+                continue;
+            }
+
+            var property = typeof(BackpropMlpTrainer.Options).GetProperty(kv[0]) ?? throw new ArgumentException($"No option {kv[0]}.");
+            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            property.SetValue(options, type.IsEnum ? Enum.Parse(type, kv[1]) : Convert.ChangeType(kv[1], type, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return options;
+    }
+
+    public static Dictionary<string, object> Run(bool quick, string? textPath, string? only, string? trainers, string? custom)
     {
         var result = new Dictionary<string, object>();
         int[] seeds = quick ? [1] : [1, 2, 3, 4, 5];
         foreach (SwapDataSet set in SwapDataSets.All(quick, textPath).Where(s => only is null || only.Split(',').Contains(s.Name)))
         {
-            foreach (var (name, create) in Trainers.Where(t => trainers is null || trainers.Split(',').Contains(t.Name)))
+            foreach (var (name, create) in Trainers(custom).Where(t => trainers is null ? t.Name != "mlp_custom" : trainers.Split(',').Contains(t.Name)))
             {
                 var aucs = new List<double>();
                 var seconds = new List<double>();
                 int constantFolds = 0;
+
+                // One untimed fit first, so the first seed's time holds no JIT compilation of the featurizers or the trainer.
+                var warmUp = new MLContext(seed: 0);
+                IDataView warmUpData = warmUp.Data.Cache(set.Load(warmUp));
+                (set.Featurizer is null ? create(warmUp) : set.Featurizer(warmUp).Append(create(warmUp))).Fit(warmUpData);
                 foreach (int seed in seeds)
                 {
                     var ml = new MLContext(seed: seed);
