@@ -119,6 +119,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
                 }
             },
             Info = message => channel.Info(message),
+            Warning = message => channel.Warning(message),
         };
 
         using var watcher = new Timer(_ =>

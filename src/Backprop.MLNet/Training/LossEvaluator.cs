@@ -10,41 +10,59 @@ namespace Backprop.MLNet.Training;
 internal sealed class LossEvaluator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int ChunkRows = 1024;
+    /// <summary>Rows evaluated at once.</summary>
+    public const int ChunkRows = 1024;
 
-    private readonly int[] rows;
+    private readonly IBatchSource<T> rows;
     private readonly Workspace<T> workspace;
-    private readonly BatchAssembler<T> batch;
 
-    /// <summary>Prepares to evaluate <paramref name="rows"/> of <paramref name="set"/>, features scaled by <paramref name="scaling"/> if given.</summary>
-    public LossEvaluator(ParameterLayout layout, TrainingSet<T> set, int[] rows, FeatureScaling<T>? scaling)
+    /// <summary>Prepares to evaluate the rows of <paramref name="rows"/> (read in their order, scaled as the source scales them).</summary>
+    public LossEvaluator(ParameterLayout layout, IBatchSource<T> rows)
     {
         this.rows = rows;
-        int chunk = Math.Min(ChunkRows, Math.Max(1, rows.Length));
-        workspace = new Workspace<T>(layout, chunk);
-        batch = new BatchAssembler<T>(set, chunk, scaling);
+        workspace = new Workspace<T>(layout, rows.MaxBatchRows);
     }
 
     /// <summary>The mean loss; NaN when every row has weight 0.</summary>
     public double MeanLoss(NetworkParameters<T> net, int maxThreads)
     {
         double lossSum = 0, weightSum = 0;
-        for (int first = 0; first < rows.Length; first += workspace.MaxRows)
+        rows.BeginPass(shuffle: null);
+        while (rows.NextBatch())
         {
-            int n = Math.Min(workspace.MaxRows, rows.Length - first);
-            batch.Gather(rows.AsSpan(first, n));
-            if (!HasPositiveWeight(batch.Weights))
+            if (!HasPositiveWeight(rows.Weights))
             {
                 continue;
             }
 
-            Backpropagation.Forward(net, batch.Features, workspace, maxThreads);
-            (T loss, T weight) = BinaryCrossEntropy.LossAndOutputDelta<T>(workspace.U3(n), batch.Labels, batch.Weights, workspace.DeltaU3(n));
+            InputBatch<T> x = rows.Features;
+            int n = x.Rows;
+            Backpropagation.Forward(net, x, workspace, maxThreads);
+            (T loss, T weight) = BinaryCrossEntropy.LossAndOutputDelta<T>(workspace.U3(n), rows.Labels, rows.Weights, workspace.DeltaU3(n));
             lossSum += double.CreateChecked(loss * weight);
             weightSum += double.CreateChecked(weight);
         }
 
         return weightSum > 0 ? lossSum / weightSum : double.NaN;
+    }
+
+    /// <summary>The largest minus the smallest logit over the rows (0 when every row scores the same).</summary>
+    public double LogitSpread(NetworkParameters<T> net, int maxThreads)
+    {
+        T lowest = T.PositiveInfinity, highest = T.NegativeInfinity;
+        rows.BeginPass(shuffle: null);
+        while (rows.NextBatch())
+        {
+            InputBatch<T> x = rows.Features;
+            Backpropagation.Forward(net, x, workspace, maxThreads);
+            foreach (T u3 in workspace.U3(x.Rows))
+            {
+                lowest = T.Min(lowest, u3);
+                highest = T.Max(highest, u3);
+            }
+        }
+
+        return highest >= lowest ? double.CreateChecked(highest - lowest) : 0;
     }
 
     /// <summary>Whether a batch has a row that counts (no weights: every row counts with weight 1).</summary>

@@ -15,7 +15,7 @@ internal static class NetworkTrainer
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Train(train, validation, start, options, options.Seed ?? 0);
 
-    /// <summary>Trains a network on <paramref name="train"/>.</summary>
+    /// <summary>Trains a network on <paramref name="train"/>, held in memory.</summary>
     /// <param name="train">Training rows.</param>
     /// <param name="validation">Rows for early stopping, or null (then <see cref="MlpTrainingOptions.ValidationFraction"/> may hold some out).</param>
     /// <param name="start">Weights to start from (warm start; they define the layers), or null for a fresh initialisation of <see cref="MlpTrainingOptions.HiddenLayers"/>.</param>
@@ -29,25 +29,14 @@ internal static class NetworkTrainer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         options.Validate();
-        var layout = new ParameterLayout(train.Columns, start?.Layout.HiddenSizes.ToArray() ?? options.HiddenLayers.Select(l => l.Size).ToArray());
-        MlpActivation[] activations = start?.Activations ?? options.HiddenLayers.Select(l => l.Activation).ToArray();
-        int maxThreads = options.MaxThreads;
         if (validation is not null && validation.Columns != train.Columns)
         {
             throw new ArgumentException($"The validation data has {validation.Columns} features but the training data has {train.Columns}.", nameof(validation));
         }
 
+        // The weights are drawn first, then the validation split: the seed's draws keep that order.
         var random = new DeterministicRandom(seed);
-        NetworkParameters<T> net = start is null
-            ? WeightInitializer.Create<T>(layout, activations, random)
-            : CheckedWarmStart(start, layout);
-
-        // Scaled features: statistics of all training rows; a warm start's raw-unit weights move into scaled units.
-        FeatureScaling<T>? scaling = options.NormalizeFeatures ? FeatureScaling<T>.Fit(train) : null;
-        if (scaling is not null && start is not null)
-        {
-            scaling.UnfoldFrom(net);
-        }
+        NetworkParameters<T> initial = InitialWeights(train.Columns, start, options, random);
 
         // Rows used for training and, when held out (stratified by label), for validation.
         int[] trainRows = Enumerable.Range(0, train.Rows).ToArray();
@@ -63,20 +52,100 @@ internal static class NetworkTrainer
             }
         }
 
-        TrainingSet<T>? validationSet = validation ?? (heldOutRows is null ? null : train);
-        int[]? validationRows = validation is not null ? Enumerable.Range(0, validation.Rows).ToArray() : heldOutRows;
         RequireWeight(train, trainRows, heldOutRows is null ? "training rows" : "training rows left after holding out ValidationFraction");
-        if (validationSet is not null)
+        IBatchSource<T>? validationBatches = null;
+        if (validation is not null)
         {
-            RequireWeight(validationSet, validationRows!, heldOutRows is null ? "validation rows" : "rows held out by ValidationFraction");
+            int[] all = Enumerable.Range(0, validation.Rows).ToArray();
+            RequireWeight(validation, all, "validation rows");
+            validationBatches = new InMemoryBatches<T>(validation, all, LossEvaluator<T>.ChunkRows);
+        }
+        else if (heldOutRows is not null)
+        {
+            RequireWeight(train, heldOutRows, "rows held out by ValidationFraction");
+            validationBatches = new InMemoryBatches<T>(train, heldOutRows, LossEvaluator<T>.ChunkRows);
         }
 
-        LossEvaluator<T>? validationEvaluator = validationSet is null ? null : new LossEvaluator<T>(layout, validationSet, validationRows!, scaling);
-        int batchSize = options.BatchSize == 0 ? trainRows.Length : Math.Min(options.BatchSize, trainRows.Length);
-        var ws = new Workspace<T>(layout, batchSize);
-        var batch = new BatchAssembler<T>(train, batchSize, scaling);
+        var trainBatches = new InMemoryBatches<T>(train, trainRows, options.BatchSize);
+        return Train(trainBatches, validationBatches, initial, warmStart: start is not null, options, random, observer, cancellation);
+    }
+
+    /// <summary>
+    /// Trains from batch sources (in memory or streamed), starting at <paramref name="initial"/> (raw units: a warm
+    /// start's weights, or a fresh initialisation). When training diverges (a non-finite loss or weight) or collapses
+    /// (the kept weights give every training row the same score, as saturated units do after too large a step), it starts again from
+    /// <paramref name="initial"/> with a tenth of the learning rate, up to <see cref="MaxRetries"/> times, and says so
+    /// through <see cref="TrainingObserver.Warning"/>; if every try fails, it throws an error naming LearningRate and
+    /// feature scaling. A model that predicts nothing is never returned silently.
+    /// </summary>
+    public static TrainingResult<T> Train<T>(
+        IBatchSource<T> train, IBatchSource<T>? validation, NetworkParameters<T> initial, bool warmStart,
+        MlpTrainingOptions options, DeterministicRandom random, TrainingObserver? observer, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        options.Validate();
+        FeatureScaling<T>? scaling = options.NormalizeFeatures ? FeatureScaling<T>.FromStatistics(train.ComputeStatistics()) : null;
+        train.UseScaling(scaling);
+        validation?.UseScaling(scaling);
+        NetworkParameters<T> start = initial.Clone();
+        if (scaling is not null && warmStart)
+        {
+            scaling.UnfoldFrom(start); // the given weights are in raw units; training works in scaled ones
+        }
+
+        double learningRate = options.LearningRate;
+        for (int attempt = 0; ; attempt++)
+        {
+            Run<T> run = RunEpochs(train, validation, start.Clone(), options, learningRate, random, observer, cancellation);
+            string? failure = run.Failure ?? Collapse(run);
+            if (failure is null)
+            {
+                if (attempt > 0)
+                {
+                    observer?.Warning?.Invoke(
+                        $"Trained with LearningRate {learningRate:G} instead of {options.LearningRate:G}: with {options.LearningRate:G} training did not learn. Set a smaller LearningRate to skip the failed tries.");
+                }
+
+                scaling?.FoldInto(run.Network);
+                return new TrainingResult<T>(run.Network, run.History, run.BestEpoch, run.StoppedEarly, learningRate);
+            }
+
+            if (attempt == MaxRetries)
+            {
+                throw new InvalidOperationException(
+                    $"Training did not learn: {failure} (also with LearningRate lowered {MaxRetries} times to {learningRate:G}). " +
+                    $"Lower LearningRate (now {options.LearningRate:G}) further, scale the features (NormalizeFeatures, now {options.NormalizeFeatures}; or NormalizeMinMax / " +
+                    "NormalizeMeanVariance in the pipeline), and check that the features carry information about the label.");
+            }
+
+            observer?.Warning?.Invoke($"Training with LearningRate {learningRate:G} did not learn ({failure}); starting again with {learningRate / 10:G}.");
+            learningRate /= 10;
+        }
+    }
+
+    /// <summary>How many times training starts again with a tenth of the learning rate before it gives up.</summary>
+    public const int MaxRetries = 3;
+
+    private static NetworkParameters<T> InitialWeights<T>(int columns, NetworkParameters<T>? start, MlpTrainingOptions options, DeterministicRandom random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layout = new ParameterLayout(columns, start?.Layout.HiddenSizes.ToArray() ?? options.HiddenLayers.Select(l => l.Size).ToArray());
+        MlpActivation[] activations = start?.Activations ?? options.HiddenLayers.Select(l => l.Activation).ToArray();
+        return start is null ? WeightInitializer.Create<T>(layout, activations, random) : CheckedWarmStart(start, layout);
+    }
+
+    /// <summary>One try: epochs of mini-batches from <paramref name="net"/> on, early stopping, the best epoch restored.</summary>
+    private static Run<T> RunEpochs<T>(
+        IBatchSource<T> train, IBatchSource<T>? validation, NetworkParameters<T> net, MlpTrainingOptions options, double learningRate,
+        DeterministicRandom random, TrainingObserver? observer, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ParameterLayout layout = net.Layout;
+        int maxThreads = options.MaxThreads;
+        var validationEvaluator = validation is null ? null : new LossEvaluator<T>(layout, validation);
+        var ws = new Workspace<T>(layout, train.MaxBatchRows);
         var gradient = new T[layout.Count];
-        ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(options, layout.Count);
+        ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(options, layout.Count, learningRate);
         T lambda = T.CreateChecked(options.L2Regularization);
 
         // On sparse rows, ∂W1 is non-zero only on the rows a batch uses. Plain SGD without L2 then changes only those
@@ -86,35 +155,36 @@ internal static class NetworkTrainer
         TouchedRows? touched = train.IsSparse && (exactlySparse || options.LazySparseUpdates) ? new TouchedRows(train.Columns) : null;
         int firstLayerWeights = layout.WeightCount(0), firstLayerWidth = layout.HiddenSizes[0];
 
-        var history = new List<MlpEpochRecord>(options.NumberOfEpochs);
+        var history = new List<MlpEpochRecord>();
         T[]? best = null;
-        double bestLoss = double.PositiveInfinity;
+        double bestLoss = double.PositiveInfinity, positiveWeight = 0, totalWeight = 0;
         int bestEpoch = 0, epochsWithoutImprovement = 0;
         bool stoppedEarly = false;
-        bool earlyStopping = validationSet is not null && options.EarlyStoppingPatience > 0;
+        bool earlyStopping = validation is not null && options.EarlyStoppingPatience > 0;
 
         for (int epoch = 1; epoch <= options.NumberOfEpochs; epoch++)
         {
-            if (options.Shuffle)
-            {
-                random.Shuffle(trainRows);
-            }
-
             double lossSum = 0, weightSum = 0;
-            for (int first = 0; first < trainRows.Length; first += batchSize)
+            train.BeginPass(options.Shuffle ? random : null);
+            while (train.NextBatch())
             {
                 cancellation.ThrowIfCancellationRequested();
-                int rows = Math.Min(batchSize, trainRows.Length - first);
-                batch.Gather(trainRows.AsSpan(first, rows));
-                if (!LossEvaluator<T>.HasPositiveWeight(batch.Weights))
+                if (!LossEvaluator<T>.HasPositiveWeight(train.Weights))
                 {
                     continue; // A batch of zero-weight rows carries no gradient.
                 }
 
-                (T loss, T batchWeight) = Objective.LossAndGradient(net, batch.Features, batch.Labels, batch.Weights, lambda, ws, gradient, maxThreads, touched);
+                (T loss, T batchWeight) = Objective.LossAndGradient(net, train.Features, train.Labels, train.Weights, lambda, ws, gradient, maxThreads, touched);
                 if (!T.IsFinite(loss))
                 {
-                    throw Diverged(epoch, double.CreateChecked(loss), options);
+                    return Run<T>.Diverged(net, history, $"the loss became {loss} in epoch {epoch}");
+                }
+
+                if (epoch == 1)
+                {
+                    (double positive, double all) = LabelWeights(train.Labels, train.Weights);
+                    positiveWeight += positive;
+                    totalWeight += all;
                 }
 
                 if (touched is null)
@@ -139,13 +209,14 @@ internal static class NetworkTrainer
 
             if (!net.AllFinite())
             {
-                throw Diverged(epoch, double.NaN, options);
+                return Run<T>.Diverged(net, history, $"the weights became NaN or infinite in epoch {epoch}");
             }
 
             double trainingLoss = weightSum > 0 ? lossSum / weightSum : double.NaN;
             double? validationLoss = validationEvaluator?.MeanLoss(net, maxThreads);
             var record = new MlpEpochRecord(epoch, trainingLoss, validationLoss);
             history.Add(record);
+
             observer?.EpochCompleted?.Invoke(record);
 
             if (!earlyStopping)
@@ -181,14 +252,78 @@ internal static class NetworkTrainer
             observer?.Info?.Invoke($"Restored the weights of epoch {bestEpoch}, the best validation loss ({bestLoss:G6}).");
         }
 
-        scaling?.FoldInto(net);
-        return new TrainingResult<T>(net, history, bestEpoch, stoppedEarly);
+        // The kept weights' scores: on the validation rows when there are some, else on the training rows.
+        var scores = new LossEvaluator<T>(layout, validation ?? train);
+        double spread = scores.LogitSpread(net, maxThreads);
+        double baseRateLoss = BaseRateLoss(totalWeight > 0 ? positiveWeight / totalWeight : double.NaN);
+        return new Run<T>(net, history, bestEpoch, stoppedEarly, null, spread, baseRateLoss);
+    }
+
+    /// <summary>
+    /// Why a finished try is useless, or null. Two signs of a step too large: the kept weights give every row the same
+    /// score (the logits span at most <see cref="ConstantScoreSpread"/>; saturated units rank nothing), or the
+    /// kept epoch's loss (validation loss when there is one) is more than <see cref="SaturatedLossFactor"/> times the loss
+    /// of always predicting the base rate (probabilities pinned at 0 and 1). A network that is merely under-trained shows
+    /// neither: its scores vary and its loss stays near the base rate's.
+    /// </summary>
+    private static string? Collapse<T>(Run<T> run)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (run.ScoreSpread <= ConstantScoreSpread)
+        {
+            return $"it gives every row the same score (the logits span {run.ScoreSpread:G3})";
+        }
+
+        MlpEpochRecord kept = run.History[run.BestEpoch - 1];
+        double loss = kept.ValidationLoss ?? kept.TrainingLoss;
+        return run.BaseRateLoss > 0 && loss > SaturatedLossFactor * run.BaseRateLoss
+            ? $"its {(kept.ValidationLoss is null ? "training" : "validation")} loss {loss:G4} is more than {SaturatedLossFactor} times {run.BaseRateLoss:G4}, " +
+              "that of always predicting the base rate: its probabilities are pinned at 0 and 1"
+            : null;
+    }
+
+    /// <summary>
+    /// Largest spread of the logits that still counts as one constant score: every probability within about 0.25 % of
+    /// the others (a trained model's logits span several units; a fresh initialisation's most of one).
+    /// </summary>
+    private const double ConstantScoreSpread = 0.01;
+
+    /// <summary>A kept loss this many times the base rate's means saturated probabilities, not slow learning.</summary>
+    private const double SaturatedLossFactor = 10;
+
+    /// <summary>−p·ln p − (1 − p)·ln(1 − p): the mean loss of always predicting p on rows with a share p of positives (NaN when unknown).</summary>
+    private static double BaseRateLoss(double p) =>
+        double.IsNaN(p) ? double.NaN : p is <= 0 or >= 1 ? 0 : -p * Math.Log(p) - (1 - p) * Math.Log(1 - p);
+
+    private static (double Positive, double All) LabelWeights<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> weights)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double positive = 0, all = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            double w = weights.IsEmpty ? 1 : double.CreateChecked(weights[i]);
+            positive += w * double.CreateChecked(labels[i]);
+            all += w;
+        }
+
+        return (positive, all);
+    }
+
+    /// <summary>How one try went.</summary>
+    private sealed record Run<T>(NetworkParameters<T> Network, List<MlpEpochRecord> History, int BestEpoch, bool StoppedEarly, string? Failure, double ScoreSpread, double BaseRateLoss)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Run<T> Diverged(NetworkParameters<T> net, List<MlpEpochRecord> history, string what) => new(net, history, 0, false, $"it diverged ({what})", double.NaN, double.NaN);
     }
 
     /// <summary>The example-weighted mean BCE of the network on the given rows (no L2 term), their features scaled by <paramref name="scaling"/> if given.</summary>
     public static double MeanLoss<T>(NetworkParameters<T> net, TrainingSet<T> set, int[] rows, int maxThreads = 1, FeatureScaling<T>? scaling = null)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        new LossEvaluator<T>(net.Layout, set, rows, scaling).MeanLoss(net, maxThreads);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var batches = new InMemoryBatches<T>(set, rows, LossEvaluator<T>.ChunkRows);
+        batches.UseScaling(scaling);
+        return new LossEvaluator<T>(net.Layout, batches).MeanLoss(net, maxThreads);
+    }
 
     /// <summary>A set of rows whose example weights are all zero has no loss to minimise (or to stop early on): say so.</summary>
     private static void RequireWeight<T>(TrainingSet<T> set, int[] rows, string what)
@@ -213,8 +348,4 @@ internal static class NetworkTrainer
     }
 
     private static string Describe(ParameterLayout layout) => $"{layout.InputCount}→{string.Join("→", layout.HiddenSizes)}→1";
-
-    private static InvalidOperationException Diverged(int epoch, double loss, MlpTrainingOptions options) => new(
-        $"Training diverged at epoch {epoch}: the {(double.IsNaN(loss) ? "weights or loss" : "loss")} became {(double.IsNaN(loss) ? "NaN or infinite" : loss.ToString("G"))}. " +
-        $"Normalise the features (e.g. NormalizeMinMax or NormalizeMeanVariance) or lower LearningRate (now {options.LearningRate:G}).");
 }

@@ -8,4 +8,7 @@ internal sealed class TrainingObserver
 
     /// <summary>Called with decisions worth an informational log line (early stopping, restored weights).</summary>
     public Action<string>? Info { get; init; }
+
+    /// <summary>Called when training had to do something the user should know about (starting again with a lower learning rate).</summary>
+    public Action<string>? Warning { get; init; }
 }

@@ -121,7 +121,7 @@ public class TrainingBehaviourTests
         var e = Assert.Throws<InvalidOperationException>(() => NetworkTrainer.Train(data, null, null, settings));
         Assert.Contains("diverged", e.Message);
         Assert.Contains("LearningRate", e.Message);
-        Assert.Contains("Normalise", e.Message);
+        Assert.Contains("NormalizeFeatures", e.Message);
     }
 
     private static MlpTrainingOptions NoHiddenLayers()

@@ -25,12 +25,12 @@ internal abstract class ParameterOptimizer<T>
         Update(parameters, gradient, 0);
     }
 
-    /// <summary>Creates the optimizer the options ask for, with state sized for <paramref name="parameterCount"/>.</summary>
-    public static ParameterOptimizer<T> Create(MlpTrainingOptions options, int parameterCount) => options.Optimizer switch
+    /// <summary>Creates the optimizer the options ask for, with state sized for <paramref name="parameterCount"/>, stepping by <paramref name="learningRate"/>.</summary>
+    public static ParameterOptimizer<T> Create(MlpTrainingOptions options, int parameterCount, double learningRate) => options.Optimizer switch
     {
-        MlpOptimizer.Sgd => new SgdOptimizer<T>(options.LearningRate),
-        MlpOptimizer.Momentum => new MomentumOptimizer<T>(options.LearningRate, options.Momentum, options.Nesterov, parameterCount),
-        MlpOptimizer.Adam => new AdamOptimizer<T>(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, parameterCount),
+        MlpOptimizer.Sgd => new SgdOptimizer<T>(learningRate),
+        MlpOptimizer.Momentum => new MomentumOptimizer<T>(learningRate, options.Momentum, options.Nesterov, parameterCount),
+        MlpOptimizer.Adam => new AdamOptimizer<T>(learningRate, options.Beta1, options.Beta2, options.Epsilon, parameterCount),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
     };
 }
