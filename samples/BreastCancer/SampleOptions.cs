@@ -22,7 +22,7 @@ public sealed record SampleOptions
     public IReadOnlyList<int> HiddenLayers { get; init; } = [32, 16];
 
     /// <summary>Adam's step size. Default 0.001, the trainer's own default.</summary>
-    public float LearningRate { get; init; } = 0.001f;
+    public float LearningRate { get; init; } = MlpTrainingOptions.Defaults.LearningRate;
 
     /// <summary>Where loss-curve.png, roc.png and model.zip go. Default the current directory.</summary>
     public string OutputDirectory { get; init; } = ".";

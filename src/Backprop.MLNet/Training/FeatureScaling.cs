@@ -6,8 +6,9 @@ namespace Backprop.MLNet.Training;
 
 /// <summary>
 /// Per-feature scaling the network trains on: <c>x̃ᵢ = (xᵢ − mᵢ)·rᵢ</c>. Dense features are standardised (mᵢ the mean,
-/// rᵢ = 1/σᵢ); sparse features are only scaled, by their largest absolute value (mᵢ = 0, rᵢ = 1/maxᵢ|xᵢ|), so zeros
-/// stay zero and rows stay sparse. A constant feature gets rᵢ = 1.
+/// rᵢ = 1/σᵢ); sparse features are only shrunk, to a largest absolute value of 1 (mᵢ = 0, rᵢ = 1/max(1, maxᵢ|xᵢ|)), so
+/// zeros stay zero, rows stay sparse, and text or one-hot values (already at most 1) are left alone. A constant
+/// feature gets rᵢ = 1.
 /// </summary>
 /// <remarks>
 /// tanh and σ saturate on raw scales (a column in the thousands next to one below 0.01), so the rows are scaled as each

@@ -64,13 +64,15 @@ internal sealed class FeatureStatistics
         }
     }
 
-    /// <summary>mᵢ and rᵢ: (mean, 1/σ) for dense rows, (0, 1/max|x|) for sparse ones; rᵢ = 1 for a constant (or all-zero) feature.</summary>
+    /// <summary>mᵢ and rᵢ: (mean, 1/σ) for dense rows, (0, 1/max(1, max|x|)) for sparse ones; rᵢ = 1 for a constant (or all-zero) feature.</summary>
     public (double[] Shift, double[] Rate) ShiftAndRate()
     {
         double[] shift = new double[Columns], rate = new double[Columns];
         for (int i = 0; i < Columns; i++)
         {
-            double spread = IsSparse ? largest[i] : Math.Sqrt(squares[i] / Math.Max(double.Epsilon, totalWeight));
+            // Sparse columns are only ever shrunk (to a largest magnitude of 1), never amplified: text and one-hot values are
+            // already at most 1, and amplifying a rare n-gram to 1 would make the network fit its noise.
+            double spread = IsSparse ? Math.Max(1, largest[i]) : Math.Sqrt(squares[i] / Math.Max(double.Epsilon, totalWeight));
             shift[i] = IsSparse ? 0 : mean[i];
 
             // A spread within float rounding of the mean is a constant column read with noise: leave its scale alone.

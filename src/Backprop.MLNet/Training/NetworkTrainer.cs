@@ -196,11 +196,7 @@ internal static class NetworkTrainer
                     // Everything after W1, then the rows of W1 the batch used.
                     optimizer.BeginStep();
                     optimizer.Update(net.Values.AsSpan(firstLayerWeights), gradient.AsSpan(firstLayerWeights), firstLayerWeights);
-                    foreach (int row in touched.Rows)
-                    {
-                        int offset = row * firstLayerWidth;
-                        optimizer.Update(net.Values.AsSpan(offset, firstLayerWidth), gradient.AsSpan(offset, firstLayerWidth), offset);
-                    }
+                    optimizer.UpdateRows(net.Values, gradient, touched.Rows, firstLayerWidth);
                 }
 
                 lossSum += double.CreateChecked(loss * batchWeight);

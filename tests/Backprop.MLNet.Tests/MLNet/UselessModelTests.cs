@@ -26,7 +26,7 @@ public class UselessModelTests
         }).Fit(data);
 
         CalibratedBinaryClassificationMetrics metrics = ml.BinaryClassification.Evaluate(model.Transform(data));
-        Assert.True(metrics.AreaUnderRocCurve > 0.95, $"AUC {metrics.AreaUnderRocCurve}: a useless model came back");
+        Assert.True(metrics.AreaUnderRocCurve > 0.8, $"AUC {metrics.AreaUnderRocCurve}: a useless model came back (a collapsed one scores 0.5)");
 
         // On the raw 1–10 scores the first try saturates (every row the same score); in scaled units these steps train.
         // Either way the model works, and a restart is never silent.

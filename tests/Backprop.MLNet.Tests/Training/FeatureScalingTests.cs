@@ -19,12 +19,12 @@ public class FeatureScalingTests
     }
 
     [Fact]
-    public void SparseStatisticsScaleByTheLargestMagnitudeWithoutCentring()
+    public void SparseStatisticsShrinkLargeColumnsWithoutCentringAndNeverAmplify()
     {
-        var set = TrainingSet<double>.FromSparse([4, -8, 2], [0, 2, 0], [0, 2, 3], 3, [1, 0]);
+        var set = TrainingSet<double>.FromSparse([4, -8, 2, 0.25], [0, 2, 0, 3], [0, 2, 4], 4, [1, 0]);
         var scaling = FeatureScaling<double>.Fit(set);
-        Assert.Equal([0.0, 0, 0], scaling.Shift);
-        Assert.Equal([0.25, 1, 0.125], scaling.Rate); // feature 1 never occurs: scale 1
+        Assert.Equal([0.0, 0, 0, 0], scaling.Shift);
+        Assert.Equal([0.25, 1, 0.125, 1], scaling.Rate); // feature 1 never occurs; feature 3 (at most 0.25) is left alone
     }
 
     [Theory]

@@ -73,4 +73,32 @@ public class OptimizerVectorisationTests
 
     private static float[] Fill(int count, DeterministicRandom random) =>
         Enumerable.Range(0, count).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+
+    [Theory]
+    [InlineData(MlpOptimizer.Adam)]
+    [InlineData(MlpOptimizer.Momentum)]
+    [InlineData(MlpOptimizer.Sgd)]
+    public void UpdatingRowsEqualsUpdatingEachRow(MlpOptimizer kind)
+    {
+        const int width = 16, rowCount = 10, total = width * rowCount + 7;
+        var options = new MlpTrainingOptions { Optimizer = kind };
+        var byRows = ParameterOptimizer<float>.Create(options, total, 0.01);
+        var oneByOne = ParameterOptimizer<float>.Create(options, total, 0.01);
+        var random = new DeterministicRandom(3);
+        float[] a = Fill(total, random), b = (float[])a.Clone();
+        int[] rows = [7, 2, 9, 0];
+        for (int step = 0; step < 3; step++)
+        {
+            float[] gradient = Fill(total, random);
+            byRows.BeginStep();
+            byRows.UpdateRows(a, gradient, rows, width);
+            oneByOne.BeginStep();
+            foreach (int row in rows)
+            {
+                oneByOne.Update(b.AsSpan(row * width, width), gradient.AsSpan(row * width, width), row * width);
+            }
+        }
+
+        Assert.Equal(b.Select(BitConverter.SingleToInt32Bits), a.Select(BitConverter.SingleToInt32Bits));
+    }
 }

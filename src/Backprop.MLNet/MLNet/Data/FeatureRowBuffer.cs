@@ -13,7 +13,8 @@ namespace Backprop.MLNet.MLNet.Data;
 /// <param name="columns">Values per row (the feature vector's size).</param>
 /// <param name="columnName">The feature column's name, for messages.</param>
 /// <param name="rowCountHint">Rows expected, if known, to allocate once.</param>
-internal sealed class FeatureRowBuffer(int columns, string columnName, long? rowCountHint = null)
+/// <param name="sparse">Store sparse (true) or dense (false) whatever the first row is; null: as the first row comes.</param>
+internal sealed class FeatureRowBuffer(int columns, string columnName, long? rowCountHint = null, bool? sparse = null)
 {
     private GrowableArray<float>? dense;
     private GrowableArray<float>? values;
@@ -47,7 +48,7 @@ internal sealed class FeatureRowBuffer(int columns, string columnName, long? row
 
         if (dense is null && values is null)
         {
-            if (row.IsDense)
+            if (sparse is false || (sparse is null && row.IsDense))
             {
                 dense = new GrowableArray<float>(rowCountHint * columns);
             }
@@ -100,21 +101,28 @@ internal sealed class FeatureRowBuffer(int columns, string columnName, long? row
         rowStarts!.Add(values!.Count);
     }
 
+    /// <summary>Bytes the buffers hold (their capacity, not just what is used).</summary>
+    public long AllocatedBytes =>
+        4L * ((dense?.Buffer.LongLength ?? 0) + (values?.Buffer.LongLength ?? 0) + (indices?.Buffer.LongLength ?? 0) + (rowStarts?.Buffer.LongLength ?? 0));
+
     /// <summary>The rows as a batch for the network (valid until the next append or clear).</summary>
     public InputBatch<float> AsBatch() => dense is not null || Rows == 0
         ? InputBatch<float>.FromDense(dense is null ? default : dense.Buffer.AsSpan(0, Rows * columns), Rows, columns)
         : InputBatch<float>.FromSparse(values!.Buffer.AsSpan(0, values.Count), indices!.Buffer.AsSpan(0, indices.Count), rowStarts!.Buffer.AsSpan(0, Rows + 1), columns);
 
-    /// <summary>The rows as a training set; a sparse matrix more than half full becomes dense (smaller and faster).</summary>
-    public TrainingSet<float> ToTrainingSet(float[] labels, float[]? weights)
+    /// <summary>
+    /// The rows as a training set; a sparse matrix more than half full becomes dense (smaller and faster) unless
+    /// <paramref name="keepStorage"/>.
+    /// </summary>
+    public TrainingSet<float> ToTrainingSet(float[] labels, float[]? weights, bool keepStorage = false)
     {
-        if (dense is not null)
+        if (dense is not null || (values is null && sparse is not true))
         {
-            return TrainingSet<float>.FromDense(dense.Buffer, Rows, columns, labels, weights);
+            return TrainingSet<float>.FromDense(dense?.Buffer ?? [], Rows, columns, labels, weights);
         }
 
         int nonZeros = values!.Count;
-        if (nonZeros > 0.5 * Rows * (double)columns && (long)Rows * columns <= Array.MaxLength)
+        if (!keepStorage && nonZeros > 0.5 * Rows * (double)columns && (long)Rows * columns <= Array.MaxLength)
         {
             float[] full = new float[Rows * columns];
             for (int i = 0; i < Rows; i++)

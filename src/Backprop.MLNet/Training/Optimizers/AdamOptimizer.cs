@@ -25,6 +25,33 @@ internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double
     }
 
     /// <inheritdoc/>
+    public override void UpdateRows(Span<T> parameters, ReadOnlySpan<T> gradient, ReadOnlySpan<int> rows, int width)
+    {
+        if (!Vector.IsHardwareAccelerated || width % Vector<T>.Count != 0)
+        {
+            base.UpdateRows(parameters, gradient, rows, width);
+            return;
+        }
+
+        // The vector loop of Update, with its constants made once for all the rows (same operations, same order).
+        Vector<T> b1s = new(b1), b2s = new(b2), c1 = new(T.One - b1), c2 = new(T.One - b2), epsilons = new(eps), eta = new(etaT);
+        foreach (int row in rows)
+        {
+            int offset = row * width;
+            for (int i = offset; i < offset + width; i += Vector<T>.Count)
+            {
+                var g = new Vector<T>(gradient.Slice(i));
+                Vector<T> mi = b1s * new Vector<T>(m.AsSpan(i)) + c1 * g;
+                Vector<T> vi = b2s * new Vector<T>(v.AsSpan(i)) + c2 * g * g;
+                Vector<T> step = eta * mi / (Vector.SquareRoot(vi) + epsilons);
+                mi.CopyTo(m.AsSpan(i));
+                vi.CopyTo(v.AsSpan(i));
+                (new Vector<T>(parameters.Slice(i)) - step).CopyTo(parameters.Slice(i));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset)
     {
         T oneMinusB1 = T.One - b1;

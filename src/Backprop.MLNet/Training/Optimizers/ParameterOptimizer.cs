@@ -18,6 +18,20 @@ internal abstract class ParameterOptimizer<T>
     /// <summary>Applies the current step to <paramref name="parameters"/>, which start at <paramref name="offset"/> in the whole vector.</summary>
     public abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset);
 
+    /// <summary>
+    /// Applies the current step to some rows of a row-major block at the start of the whole vector (the rows of
+    /// <c>W1</c> a sparse batch used): row r is <c>[r·width, (r + 1)·width)</c>. The same as <see cref="Update"/> on each
+    /// row; optimizers override it to set up their constants once per batch rather than once per row.
+    /// </summary>
+    public virtual void UpdateRows(Span<T> parameters, ReadOnlySpan<T> gradient, ReadOnlySpan<int> rows, int width)
+    {
+        foreach (int row in rows)
+        {
+            int offset = row * width;
+            Update(parameters.Slice(offset, width), gradient.Slice(offset, width), offset);
+        }
+    }
+
     /// <summary>One whole step: <c>θ ← step(θ, ∂J/∂θ)</c>.</summary>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
     {
