@@ -16,5 +16,14 @@ public sealed partial class BackpropMlpTrainer
 
         /// <summary>Optional <c>Single</c> example-weight column sᵢ; the loss becomes <c>Σ sᵢ·BCEᵢ / Σ sᵢ</c>. Default none.</summary>
         public string? ExampleWeightColumnName { get; set; }
+
+        /// <summary>
+        /// Most memory, in megabytes, the training rows may take when Fit copies them into memory (4 bytes a feature for
+        /// dense rows, 8 a non-zero for sparse ones, plus label and weight). When the copy would be larger, Fit streams
+        /// instead: every epoch reads the IDataView again, in mini-batches, with the same results' quality but more time.
+        /// Default null: a quarter of the memory this process may use (<c>GC.GetGCMemoryInfo().TotalAvailableMemoryBytes</c>,
+        /// which container and heap limits lower). 0 always streams.
+        /// </summary>
+        public int? InMemoryDataLimitMegabytes { get; set; }
     }
 }

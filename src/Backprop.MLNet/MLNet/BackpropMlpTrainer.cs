@@ -88,20 +88,25 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             }
         };
 
-        TrainingDataReader.Result train = TrainingDataReader.Read(trainData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "training");
-        Report(channel, train, "training");
+        // In memory when the rows fit within the limit; otherwise every epoch streams them from the IDataView.
+        long limit = InMemoryLimitBytes(out string limitText);
+        TrainingDataReader.Result? train = TrainingDataReader.Read(trainData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "training", limit);
         TrainingSet<float>? validation = null;
-        if (validationData is not null)
+        if (train is not null)
         {
-            TrainingDataReader.Result read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation");
-            Report(channel, read, "validation");
-            validation = read.Set;
-        }
+            Report(channel, train, "training");
+            if (validationData is not null)
+            {
+                TrainingDataReader.Result read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation");
+                Report(channel, read, "validation");
+                validation = read.Set;
+            }
 
-        channel.Info(
-            $"Training BackpropMlp {train.Set.Columns}→{(startShape is null ? string.Join("→", options.HiddenLayers) : startShape.Replace(", ", "→"))}→1 sigmoid on {train.Set.Rows} rows " +
-            $"({(train.Set.IsSparse ? "sparse" : "dense")}), {options.Optimizer}, learning rate {options.LearningRate:G}, " +
-            $"batch {(options.BatchSize == 0 ? "full" : options.BatchSize)}, {options.NumberOfEpochs} epochs, seed {seed}.");
+            channel.Info(
+                $"Training BackpropMlp {train.Set.Columns}→{(startShape is null ? string.Join("→", options.HiddenLayers) : startShape.Replace(", ", "→"))}→1 sigmoid on {train.Set.Rows} rows " +
+                $"({(train.Set.IsSparse ? "sparse" : "dense")}) held in memory, {options.Optimizer}, learning rate {options.LearningRate:G}, " +
+                $"batch {(options.BatchSize == 0 ? "full" : options.BatchSize)}, at most {options.NumberOfEpochs} epochs, seed {seed}.");
+        }
 
         // ML.NET raises no event when CancelExecution() is called: the flag is checked after every epoch (deterministic)
         // and, for long epochs, every 50 ms; either way the next mini-batch stops.
@@ -133,7 +138,9 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         TrainingResult<float> result;
         try
         {
-            result = NetworkTrainer.Train(train.Set, validation, startingWeights?.Network, options, seed, observer, cancellation.Token);
+            result = train is not null
+                ? NetworkTrainer.Train(train.Set, validation, startingWeights?.Network, options, seed, observer, cancellation.Token)
+                : TrainStreaming(trainData, validationData, startingWeights, seed, limit, limitText, channel, observer, throwIfCanceled, cancellation.Token);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -172,12 +179,94 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             throw new ArgumentException("FeatureColumnName must name a column.", nameof(Options.FeatureColumnName));
         }
 
+        if (options.InMemoryDataLimitMegabytes is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.InMemoryDataLimitMegabytes), options.InMemoryDataLimitMegabytes, "InMemoryDataLimitMegabytes must be ≥ 0 (0 always streams; null chooses from the memory available).");
+        }
+
         if (options.ExampleWeightColumnName is not null && string.IsNullOrWhiteSpace(options.ExampleWeightColumnName))
         {
             throw new ArgumentException("ExampleWeightColumnName must name a column, or be null when the rows have no weights.", nameof(Options.ExampleWeightColumnName));
         }
 
         options.Validate();
+    }
+
+    /// <summary>
+    /// Trains on rows streamed from <paramref name="trainData"/> every epoch (they do not fit within the memory limit): the
+    /// same optimizers, scaling, validation and early stopping, with mini-batches read through a bounded window.
+    /// </summary>
+    private TrainingResult<float> TrainStreaming(
+        IDataView trainData, IDataView? validationData, BackpropMlpModelParameters? startingWeights, int seed, long limit, string limitText,
+        IChannel channel, TrainingObserver observer, Action throwIfCanceled, CancellationToken cancellation)
+    {
+        if (options.BatchSize == 0)
+        {
+            throw new InvalidOperationException(
+                $"BatchSize 0 (full batch) needs every training row in memory, but they take more than {limitText}. " +
+                "Use mini-batches (BatchSize > 0) or raise InMemoryDataLimitMegabytes.");
+        }
+
+        long windowBytes = Math.Clamp(limit / 2, 1L << 20, 64L << 20);
+        StreamingBatches Source(IDataView data, RowSelection? selection, int batchRows)
+        {
+            DataViewSchema schema = data.Schema;
+            DataViewSchema.Column feature = schema[ColumnChecks.CheckFeatureColumn(schema, options.FeatureColumnName, expectedSize: null)];
+            DataViewSchema.Column label = schema[ColumnChecks.CheckLabelColumn(schema, options.LabelColumnName)];
+            DataViewSchema.Column? weight = options.ExampleWeightColumnName is null ? null : schema[ColumnChecks.CheckWeightColumn(schema, options.ExampleWeightColumnName)];
+            return new StreamingBatches(data, feature, label, weight, selection, batchRows, windowBytes, throwIfCanceled);
+        }
+
+        // Held-out rows are chosen by a hash of each row's id, so no list of rows is kept and every pass agrees.
+        bool holdOut = validationData is null && options.ValidationFraction > 0;
+        StreamingBatches trainSource = Source(trainData, holdOut ? new RowSelection(seed, options.ValidationFraction, HeldOut: false) : null, options.BatchSize);
+        IBatchSource<float>? validationSource = null;
+        if (validationData is not null)
+        {
+            TrainingDataReader.Result? read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation", limit);
+            if (read is not null)
+            {
+                Report(channel, read, "validation");
+                validationSource = new InMemoryBatches<float>(read.Set, Enumerable.Range(0, read.Set.Rows).ToArray(), LossEvaluator<float>.ChunkRows);
+            }
+            else
+            {
+                validationSource = Source(validationData, null, LossEvaluator<float>.ChunkRows);
+            }
+        }
+        else if (holdOut)
+        {
+            validationSource = Source(trainData, new RowSelection(seed, options.ValidationFraction, HeldOut: true), LossEvaluator<float>.ChunkRows);
+        }
+
+        channel.Info(
+            $"Streaming the training rows: held in memory they would take more than {limitText}. Every epoch reads the data again, " +
+            $"{options.BatchSize} rows a batch, shuffled {(trainData.CanShuffle ? "by the data view's own shuffled cursor and " : "")}within windows of " +
+            $"{trainSource.WindowRows} rows{(holdOut ? $"; a hash of each row's id holds out about {options.ValidationFraction:P0} of them for early stopping" : "")}.");
+        var random = new DeterministicRandom(seed);
+        NetworkParameters<float> initial = NetworkTrainer.InitialWeights(trainSource.Columns, startingWeights?.Network, options, random);
+        TrainingResult<float> result = NetworkTrainer.Train(trainSource, validationSource, initial, startingWeights is not null, options, random, observer, cancellation);
+        if (trainSource.RowsSkipped > 0)
+        {
+            channel.Warning($"Skipped {trainSource.RowsSkipped} of {trainSource.RowsRead} training rows with NaN/infinite features or invalid weights.");
+        }
+
+        return result;
+    }
+
+    /// <summary>The in-memory limit in bytes, and how to say it.</summary>
+    private long InMemoryLimitBytes(out string text)
+    {
+        if (options.InMemoryDataLimitMegabytes is int megabytes)
+        {
+            text = $"InMemoryDataLimitMegabytes ({megabytes} MB)";
+            return (long)megabytes << 20;
+        }
+
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        long limit = available / 4;
+        text = $"the automatic limit ({limit >> 20} MB, a quarter of the {available >> 20} MB this process may use; set InMemoryDataLimitMegabytes to change it)";
+        return limit;
     }
 
     /// <summary>Whether <c>MLContext.CancelExecution()</c> was called (ML.NET's environments implement the internal ICancelable).</summary>

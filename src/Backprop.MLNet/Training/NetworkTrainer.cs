@@ -126,7 +126,8 @@ internal static class NetworkTrainer
     /// <summary>How many times training starts again with a tenth of the learning rate before it gives up.</summary>
     public const int MaxRetries = 3;
 
-    private static NetworkParameters<T> InitialWeights<T>(int columns, NetworkParameters<T>? start, MlpTrainingOptions options, DeterministicRandom random)
+    /// <summary>A warm start's weights (checked against the data's shape), or a fresh initialisation of the options' layers.</summary>
+    public static NetworkParameters<T> InitialWeights<T>(int columns, NetworkParameters<T>? start, MlpTrainingOptions options, DeterministicRandom random)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var layout = new ParameterLayout(columns, start?.Layout.HiddenSizes.ToArray() ?? options.HiddenLayers.Select(l => l.Size).ToArray());

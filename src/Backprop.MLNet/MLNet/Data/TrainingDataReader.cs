@@ -26,7 +26,15 @@ internal static class TrainingDataReader
     /// <param name="weightColumn">Single weight column, or null.</param>
     /// <param name="throwIfCanceled">Called every few thousand rows.</param>
     /// <param name="role">"training" or "validation", for messages.</param>
-    public static Result Read(IDataView data, string labelColumn, string featureColumn, string? weightColumn, Action throwIfCanceled, string role)
+    public static Result Read(IDataView data, string labelColumn, string featureColumn, string? weightColumn, Action throwIfCanceled, string role) =>
+        Read(data, labelColumn, featureColumn, weightColumn, throwIfCanceled, role, long.MaxValue)!;
+
+    /// <summary>
+    /// Reads as <see cref="Read(IDataView, string, string, string?, Action, string)"/> does, unless the in-memory copy would
+    /// take more than <paramref name="maxBytes"/>: then returns null (known in advance for dense rows of a view that knows
+    /// its row count; otherwise as soon as the buffers outgrow the limit, so memory never goes far past it).
+    /// </summary>
+    public static Result? Read(IDataView data, string labelColumn, string featureColumn, string? weightColumn, Action throwIfCanceled, string role, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(data);
         DataViewSchema schema = data.Schema;
@@ -50,6 +58,12 @@ internal static class TrainingDataReader
         // doubling could hold up to twice the matrix). When the view does not know it, a pass with no active
         // columns counts the rows cheaply: no transform computes anything for it.
         long? rowCountHint = data.GetRowCount() ?? CountRows(data, throwIfCanceled);
+        long perRowBytes = 4 + (weightIndex is null ? 0 : 4);
+        if (rowCountHint is long expected && expected * (perRowBytes + 4L * d) > maxBytes && FirstRowIsDense(data, schema[featureIndex]))
+        {
+            return null; // dense rows of known count: too many for the limit, before anything is allocated
+        }
+
         var features = new FeatureRowBuffer(d, featureColumn, rowCountHint);
         var labels = new GrowableArray<float>(rowCountHint);
         GrowableArray<float>? weights = getWeight is null ? null : new GrowableArray<float>(rowCountHint);
@@ -76,6 +90,10 @@ internal static class TrainingDataReader
             features.Append(row);
             labels.Add(label ? 1f : 0f);
             weights?.Add(weight);
+            if ((labels.Count & 1023) == 0 && features.AllocatedBytes + perRowBytes * labels.Buffer.LongLength > maxBytes)
+            {
+                return null;
+            }
         }
 
         if (read == 0)
@@ -129,6 +147,20 @@ internal static class TrainingDataReader
                 weights[i] = MathF.ScaleB(weights[i], -exponent);
             }
         }
+    }
+
+    private static bool FirstRowIsDense(IDataView data, DataViewSchema.Column feature)
+    {
+        using DataViewRowCursor cursor = data.GetRowCursor([feature]);
+        ValueGetter<VBuffer<float>> get = cursor.GetGetter<VBuffer<float>>(feature);
+        VBuffer<float> value = default;
+        if (!cursor.MoveNext())
+        {
+            return true;
+        }
+
+        get(ref value);
+        return value.IsDense;
     }
 
     private static long CountRows(IDataView data, Action throwIfCanceled)

@@ -1,0 +1,92 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Backprop.MLNet.Tests.MLNet;
+
+/// <summary>
+/// Fit streams the IDataView when its rows do not fit in the memory limit (forced here with InMemoryDataLimitMegabytes):
+/// the same options, scaling, validation and early stopping, a model as good as in memory, reproducible by seed.
+/// </summary>
+public class StreamingTests
+{
+    private static BackpropMlpTrainer.Options Options(int? limit) => new() { Seed = 3, NumberOfEpochs = 40, InMemoryDataLimitMegabytes = limit };
+
+    private static (BinaryPredictionTransformer<BackpropMlpModelParameters> Model, List<string> Log) Train(MLContext ml, IDataView data, BackpropMlpTrainer.Options options)
+    {
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.RawMessage); };
+        return (ml.BinaryClassification.Trainers.BackpropMlp(options).Fit(data), log);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StreamingDenseRowsIsAsGoodAsInMemoryAndSaysSo(bool cached)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = DataSets.BreastCancer(ml); // the text loader cannot shuffle; the cache can
+        IDataView data = cached ? ml.Data.Cache(raw) : raw;
+        var split = ml.Data.TrainTestSplit(data, 0.25, seed: 1);
+
+        var (inMemory, memoryLog) = Train(new MLContext(seed: 1), split.TrainSet, Options(limit: null));
+        var (streamed, streamLog) = Train(new MLContext(seed: 1), split.TrainSet, Options(limit: 0));
+        Assert.DoesNotContain(memoryLog, m => m.StartsWith("Streaming", StringComparison.Ordinal));
+        Assert.Contains(streamLog, m => m.StartsWith("Streaming the training rows: held in memory they would take more than InMemoryDataLimitMegabytes (0 MB)", StringComparison.Ordinal));
+        Assert.Contains(streamLog, m => m.Contains("NaN/infinite features", StringComparison.Ordinal)); // the 16 rows with a missing value
+        Assert.All(streamed.Model.History, r => Assert.NotNull(r.ValidationLoss));
+
+        double Auc(ITransformer model) => ml.BinaryClassification.Evaluate(model.Transform(split.TestSet)).AreaUnderRocCurve;
+        Assert.True(Auc(streamed) > Auc(inMemory) - 0.01, $"streamed AUC {Auc(streamed)}, in memory {Auc(inMemory)}");
+
+        var (again, _) = Train(new MLContext(seed: 1), split.TrainSet, Options(limit: 0));
+        Assert.Equal(streamed.Model.Network.Values, again.Model.Network.Values); // the same seed, the same model
+    }
+
+    [Fact]
+    public void StreamingSparseWeightedRowsWorks()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView adult = ml.Data.TakeRows(DataSets.Adult(ml), 4000);
+        IDataView featurized = DataSets.AdultFeaturizer(ml).Fit(adult).Transform(adult);
+        IDataView weighted = ml.Transforms.CustomMapping<WeightSource, WeightTarget>((input, output) => output.Weight = input.Age > 40 ? 2f : 1f, contractName: null)
+            .Fit(featurized).Transform(featurized);
+        var split = ml.Data.TrainTestSplit(weighted, 0.25, seed: 1);
+        var options = Options(limit: 0);
+        options.ExampleWeightColumnName = "Weight";
+        var (streamed, log) = Train(new MLContext(seed: 1), split.TrainSet, options);
+        options.InMemoryDataLimitMegabytes = null;
+        var (inMemory, _) = Train(new MLContext(seed: 1), split.TrainSet, options);
+        Assert.Contains(log, m => m.StartsWith("Streaming the training rows", StringComparison.Ordinal));
+        double Auc(ITransformer model) => ml.BinaryClassification.Evaluate(model.Transform(split.TestSet)).AreaUnderRocCurve;
+        Assert.True(Auc(streamed) > Auc(inMemory) - 0.01, $"streamed AUC {Auc(streamed)}, in memory {Auc(inMemory)}");
+    }
+
+    [Fact]
+    public void FullBatchCannotStreamAndSaysWhatToDo()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Options(limit: 0);
+        options.BatchSize = 0;
+        var e = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.BackpropMlp(options).Fit(DataSets.BreastCancer(ml)));
+        Assert.Contains("BatchSize 0", e.Message);
+        Assert.Contains("InMemoryDataLimitMegabytes", e.Message);
+    }
+
+    [Fact]
+    public void ANegativeLimitIsRejected()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.BackpropMlp(Options(limit: -1)));
+        Assert.Equal("InMemoryDataLimitMegabytes", e.ParamName);
+    }
+
+    public sealed class WeightSource
+    {
+        public float Age { get; set; }
+    }
+
+    public sealed class WeightTarget
+    {
+        public float Weight { get; set; }
+    }
+}
