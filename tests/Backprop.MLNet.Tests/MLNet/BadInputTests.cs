@@ -1,5 +1,5 @@
 using System.Reflection;
-using Backprop.MLNet.MLNet.Data;
+using Backprop.MLNet.Integration.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,4 +1,4 @@
-using Backprop.MLNet.MLNet.Data;
+using Backprop.MLNet.Integration.Data;
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.ML;
 using Microsoft.ML.Data;

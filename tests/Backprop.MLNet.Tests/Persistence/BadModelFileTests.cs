@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Integration.Persistence;
 using Backprop.MLNet.Tests.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Integration.Persistence;
 using Microsoft.ML;
 using static Backprop.MLNet.Tests.Persistence.PayloadFiles;
 

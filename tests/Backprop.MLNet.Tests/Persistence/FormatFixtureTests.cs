@@ -1,4 +1,4 @@
-using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Integration.Persistence;
 using Backprop.MLNet.Tests.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Integration.Persistence;
 using Microsoft.ML;
 using Xunit.Abstractions;
 using static Backprop.MLNet.Tests.Persistence.PayloadFiles;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Integration.Persistence;
 
 namespace Backprop.MLNet.Tests.Persistence;
 

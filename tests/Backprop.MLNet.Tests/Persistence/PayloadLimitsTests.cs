@@ -1,4 +1,4 @@
-using Backprop.MLNet.MLNet.Persistence;
+using Backprop.MLNet.Integration.Persistence;
 using Backprop.MLNet.Network;
 using Microsoft.ML;
 using static Backprop.MLNet.Tests.Persistence.PayloadFiles;
