@@ -75,7 +75,35 @@ public class PipelineTests
     }
 
     [Fact]
-    public void TransformIsLazyAndStreamsInBlocks()
+    public void TransformInBlocksReadsABlockAheadAndOnlyWhenAScoreIsRead()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.BinaryClassification.Trainers.BackpropMlp(numberOfEpochs: 1).Fit(DataSets.BreastCancer(ml));
+        IDataView input = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 1000).Select(i => new CountingRow { Label = i % 2 == 0 }).ToList());
+        CountingRow.FeatureReads = 0;
+        IDataView scored = model.TransformInBlocks(input);
+        Assert.Equal(1000, scored.GetColumn<bool>("Label").Count());
+        Assert.Equal(0, CountingRow.FeatureReads); // lazy: no score asked, no feature read
+
+        using DataViewRowCursor cursor = scored.GetRowCursor([scored.Schema["Score"]]);
+        ValueGetter<float> score = cursor.GetGetter<float>(scored.Schema["Score"]);
+        float value = 0;
+        Assert.True(cursor.MoveNext());
+        score(ref value);
+        Assert.Equal(256, CountingRow.FeatureReads); // the first score read a whole block of rows ahead
+        int rows = 1;
+        while (cursor.MoveNext())
+        {
+            score(ref value);
+            rows++;
+        }
+
+        Assert.Equal(1000, rows);
+        Assert.Equal(1000, CountingRow.FeatureReads); // and each row once
+    }
+
+    [Fact]
+    public void ScoresAreTheSameReadTwiceOrInAnyOrder()
     {
         var ml = new MLContext(seed: 1);
         var data = DataSets.BreastCancer(ml);

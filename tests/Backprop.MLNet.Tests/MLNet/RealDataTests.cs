@@ -8,6 +8,7 @@ namespace Backprop.MLNet.Tests.MLNet;
 /// Each shipped data set through a real pipeline: BackpropMlp's test AUC must be within 0.02 of (or
 /// better than) ML.NET's LbfgsLogisticRegression on the same split.
 /// </summary>
+[Trait("Category", "Slow")]
 public class RealDataTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Backprop.MLNet.Tests.MLNet;
 /// Fit streams the IDataView when its rows do not fit in the memory limit (forced here with InMemoryDataLimitMegabytes):
 /// the same options, scaling, validation and early stopping, a model as good as in memory, reproducible by seed.
 /// </summary>
+[Trait("Category", "Slow")]
 public class StreamingTests
 {
     private static BackpropMlpTrainer.Options Options(int? limit) => new() { Seed = 3, NumberOfEpochs = 40, InMemoryDataLimitMegabytes = limit };

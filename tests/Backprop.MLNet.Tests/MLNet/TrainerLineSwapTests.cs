@@ -11,6 +11,7 @@ namespace Backprop.MLNet.Tests.MLNet;
 /// come back with a constant model. Raw numeric columns, columns rescaled to ~1e-3 and ~1e4, raw numerics next to
 /// one-hot categoricals, and sparse text. (The benchmark's "defaults" workload runs the full 5 folds × 5 seeds.)
 /// </summary>
+[Trait("Category", "Slow")]
 public class TrainerLineSwapTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Sets => new(["breast_cancer_raw", "breast_cancer_rescaled", "adult_raw_onehot", "synthetic_text"]);

@@ -31,6 +31,7 @@ public class MulticlassAndThresholdTests
         HiddenLayers = { new MlpLayer(8, MlpActivation.Tanh) }, NumberOfEpochs = 20, LearningRate = 0.01f, Seed = 1,
     });
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("OneVersusAll")]
     [InlineData("PairwiseCoupling")]

@@ -46,6 +46,7 @@ public class OnnxExportTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void OneHotPipelineExportsAndOnnxRuntimeAgrees()
     {

@@ -18,6 +18,7 @@ public class PermutationImportanceTests
 
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheNonCalibratedFormNamesTheSlots()
     {

@@ -50,9 +50,17 @@ public class GradientCheckTests
         var ws = new Workspace<double>(layout, rows);
         double[] analytic = new double[layout.Count];
         Objective.LossAndGradient(net, data.Batch, y, s, lambda, ws, analytic);
+        (int worst, double error) = WorstError(net, data, y, s, lambda, analytic);
+        Assert.True(error < Tolerance, $"parameter {worst}: relative error {error:E2} between the analytic and the numeric gradient");
+    }
 
+    /// <summary>The parameter whose analytic gradient differs most from central differences (h = 1e-6), and that relative difference.</summary>
+    private static (int Parameter, double Error) WorstError(NetworkParameters<double> net, BatchData data, double[] y, double[] s, double lambda, double[] analytic)
+    {
+        var ws = new Workspace<double>(net.Layout, y.Length);
         const double h = 1e-6;
-        for (int p = 0; p < layout.Count; p++)
+        (int Parameter, double Error) worst = (-1, 0);
+        for (int p = 0; p < net.Values.Length; p++)
         {
             double saved = net.Values[p];
             net.Values[p] = saved + h;
@@ -62,31 +70,63 @@ public class GradientCheckTests
             net.Values[p] = saved;
             double numeric = (plus - minus) / (2 * h);
             double error = Math.Abs(analytic[p] - numeric) / Math.Max(Math.Abs(analytic[p]) + Math.Abs(numeric), 1e-4);
-            Assert.True(error < Tolerance, $"parameter {p}: analytic {analytic[p]:R}, numeric {numeric:R}, relative error {error:E2}");
+            if (error > worst.Error)
+            {
+                worst = (p, error);
+            }
         }
+
+        return worst;
     }
 
-    [Fact]
-    public void CheckDetectsAWrongGradient()
+    [Theory]
+    [InlineData("scaled")]
+    [InlineData("bias")]
+    [InlineData("missing derivative")]
+    public void CheckDetectsAWrongGradient(string fault)
     {
-        // The check itself must be able to fail: perturb one gradient entry and see the error exceed the tolerance.
+        // The check itself must be able to fail: feed it gradients that are wrong in the ways backpropagation goes wrong
+        // (a factor off, a bias gradient dropped, an activation's derivative left out) and it must say so.
         var layout = new ParameterLayout(2, [2, 2]);
         var net = WeightInitializer.Create<double>(layout, [MlpActivation.Tanh, MlpActivation.Sigmoid], new DeterministicRandom(3));
-        double[] x = [0.5, -1, 1.5, 0.25];
+        var data = new BatchData([0.5, -1, 1.5, 0.25], 2, 2, false);
         double[] y = [1, 0];
-        var data = new BatchData(x, 2, 2, false);
         var ws = new Workspace<double>(layout, 2);
-        double[] g = new double[layout.Count];
-        Objective.LossAndGradient(net, data.Batch, y, [], 0.0, ws, g);
-        int p = layout.WeightOffset(0);
-        const double h = 1e-6;
-        net.Values[p] += h;
-        double plus = Value(net, data, y, [], 0, ws);
-        net.Values[p] -= 2 * h;
-        double minus = Value(net, data, y, [], 0, ws);
-        double numeric = (plus - minus) / (2 * h);
-        double wrong = g[p] * 1.001;
-        Assert.True(Math.Abs(wrong - numeric) / (Math.Abs(wrong) + Math.Abs(numeric)) > Tolerance);
+        double[] gradient = new double[layout.Count];
+        Objective.LossAndGradient(net, data.Batch, y, [], 0.0, ws, gradient);
+        Assert.True(WorstError(net, data, y, [], 0, gradient).Error < Tolerance); // correct first
+
+        switch (fault)
+        {
+            case "scaled":
+                gradient[layout.WeightOffset(0)] *= 1.001;
+                break;
+            case "bias":
+                gradient[layout.BiasOffset(1)] = 0;
+                break;
+            default:
+                // ∂W2 computed as if σ'(u2) = 1: recompute that block without the derivative.
+                int inputs = layout.HiddenSizes[0], outputs = layout.HiddenSizes[1];
+                Backpropagation.Forward(net, data.Batch, ws);
+                for (int i = 0; i < inputs; i++)
+                {
+                    for (int j = 0; j < outputs; j++)
+                    {
+                        double sum = 0;
+                        for (int r = 0; r < 2; r++)
+                        {
+                            double yHat = BinaryCrossEntropy.Sigmoid(ws.U3(2)[r]);
+                            sum += ws.H(0, 2)[r * inputs + i] * (yHat - y[r]) / 2 * net.U[j];
+                        }
+
+                        gradient[layout.WeightOffset(1) + i * outputs + j] = sum;
+                    }
+                }
+
+                break;
+        }
+
+        Assert.True(WorstError(net, data, y, [], 0, gradient).Error > Tolerance, $"the check missed a {fault} gradient");
     }
 
     private static double Value(NetworkParameters<double> net, BatchData data, double[] y, double[] s, double lambda, Workspace<double> ws)

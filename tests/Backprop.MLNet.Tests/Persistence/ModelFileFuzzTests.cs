@@ -14,6 +14,7 @@ namespace Backprop.MLNet.Tests.Persistence;
 /// payload plus a small constant, measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/> around each load
 /// (this thread's allocations only, so neither timing nor other tests can change the outcome).
 /// </summary>
+[Trait("Category", "Slow")]
 public partial class ModelFileFuzzTests(ITestOutputHelper output)
 {
     private const int PayloadMutations = 2400;

@@ -9,6 +9,7 @@ namespace Backprop.MLNet.Tests.Persistence;
 /// IgnoresAccessChecksTo must be in the package), and the package depends on the real Microsoft.ML only: the
 /// publicized reference copies the library is compiled against are neither packed nor named.
 /// </summary>
+[Trait("Category", "Slow")]
 public class PackageConsumerTests
 {
     [Fact]

@@ -55,6 +55,7 @@ public class SaveLoadTests
         Assert.Equal(SavedModels.Predictions(model, data), SavedModels.Predictions(reloaded, data));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ANewProcessThatNeverCreatedTheTrainerLoadsTheModel()
     {
@@ -72,6 +73,7 @@ public class SaveLoadTests
     /// without them uses (switched off here through the runtime's DOTNET_EnableAVX2 setting); the portable results
     /// agree with this process's to float tolerance.
     /// </summary>
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -8,6 +8,7 @@ namespace Backprop.MLNet.Tests.Samples;
 /// Smoke test of the README's first command: the main sample's code path on the shipped data, with
 /// few epochs, into a temp folder; checks its metrics, the PNGs it writes, the model.zip round trip and the ONNX export.
 /// </summary>
+[Trait("Category", "Slow")]
 public class BreastCancerSampleTests(ITestOutputHelper output)
 {
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];

@@ -3,6 +3,7 @@ using Spectre.Console;
 namespace Backprop.MLNet.Tests.Samples;
 
 /// <summary>The Adult income and Wikipedia detox samples run on the shipped data and print their tables.</summary>
+[Trait("Category", "Slow")]
 public class OtherSamplesTests
 {
     private static (IAnsiConsole Console, StringWriter Output) Capture()
