@@ -60,26 +60,6 @@ public class GemmTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(AllCases))]
-    public void OneAndTwoThreadsGiveIdenticalBits(bool transposeA, bool transposeB, bool accumulate)
-    {
-        (Transpose transA, Transpose transB) = (Of(transposeA), Of(transposeB));
-        // Large enough to be shared among threads; odd sizes leave edge tiles in every slice, and k = 600 makes
-        // three k blocks.
-        (int M, int N, int K)[] shapes = { (256, 128, 100), (100, 128, 256), (301, 77, 600), (61, 350, 130), (13, 900, 100) };
-        var random = new Random(11);
-        foreach ((int m, int n, int k) in shapes)
-        {
-            var problem = Problem.Random(random, transA, transB, m, n, k, padding: 3);
-            float[] one = problem.RunFloat(accumulate, maxThreads: 1);
-            float[] two = problem.RunFloat(accumulate, maxThreads: 2);
-            float[] many = problem.RunFloat(accumulate, maxThreads: 16);
-            Assert.Equal(one, two);
-            Assert.Equal(one, many);
-        }
-    }
-
     [Fact]
     public void ConcurrentCallersGetCorrectResults()
     {
@@ -195,7 +175,7 @@ public class GemmTests
     }
 
     /// <summary>Random operands of one product, with leading dimensions <c>padding</c> wider than needed.</summary>
-    private sealed class Problem
+    internal sealed class Problem
     {
         private const float Sentinel = -12345f;
 

@@ -25,15 +25,6 @@ public class TrainingBehaviourTests
     }
 
     [Fact]
-    public void ThreadCountDoesNotChangeTheWeights()
-    {
-        var data = SyntheticData.LinearlySeparable(1000, 64, seed: 3);
-        var one = new MlpTrainingOptions { HiddenLayers = { new MlpLayer(128, MlpActivation.Tanh), new MlpLayer(64, MlpActivation.Sigmoid) }, BatchSize = 256, NumberOfEpochs = 2, NumberOfThreads = 1 };
-        var two = new MlpTrainingOptions { HiddenLayers = { one.HiddenLayers[0], one.HiddenLayers[1] }, BatchSize = 256, NumberOfEpochs = 2, NumberOfThreads = 2 };
-        Assert.Equal(NetworkTrainer.Train(data, null, null, one).Network.Values, NetworkTrainer.Train(data, null, null, two).Network.Values);
-    }
-
-    [Fact]
     public void EarlyStoppingRestoresTheBestWeights()
     {
         var train = SyntheticData.TwoMoons(200, 0.1, seed: 2);
