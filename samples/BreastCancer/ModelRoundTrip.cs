@@ -3,13 +3,9 @@ using Microsoft.ML.Data;
 
 namespace Backprop.MLNet.Samples.BreastCancer;
 
-/// <summary>Saves a trained pipeline, loads it in a fresh MLContext (as another process would) and scores rows with both.</summary>
+/// <summary>Loads a saved pipeline in a fresh MLContext (as another process would) and scores rows with it and the in-memory one.</summary>
 public static class ModelRoundTrip
 {
-    /// <summary>Writes <paramref name="model"/> and the schema of its input to <paramref name="path"/>.</summary>
-    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path) =>
-        ml.Model.Save(model, inputSchema, path);
-
     /// <summary>
     /// Loads <paramref name="path"/> into a new MLContext and scores the first <paramref name="count"/>
     /// rows of <paramref name="rows"/> with it and with <paramref name="inMemoryModel"/>.
