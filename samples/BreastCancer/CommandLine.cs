@@ -11,7 +11,7 @@ public static class CommandLine
         LbfgsLogisticRegression and FastTree, prints their test metrics, writes loss-curve.png,
         roc.png and model.zip, and scores a few rows with the reloaded model.
 
-        Usage: dotnet run --project samples/BreastCancer [-- options]
+        Usage: dotnet run -c Release --project samples/BreastCancer [-- options]
 
         Options (all optional; without --data the shipped breast cancer data is used):
           --data PATH          CSV/TSV file with a header row; non-numeric columns are left out
