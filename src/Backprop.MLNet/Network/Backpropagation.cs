@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.MLNet.Numerics;
 
 namespace Backprop.MLNet.Network;
@@ -20,155 +21,121 @@ internal static class Backpropagation
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ParameterLayout layout = net.Layout;
-        int n = x.Rows;
+        int n = x.Rows, last = layout.LayerCount - 1;
         CheckBatch(layout, x, ws);
-        for (int l = 0; l < layout.LayerCount; l++)
+        for (int l = 0; l <= last; l++)
         {
-            int outputs = layout.HiddenSizes[l];
-            Span<T> h = ws.H(l, n);
+            MatrixView<T> h = ws.HMatrix(l, n);
 
-            // u = input·W  (then + b and the activation, fused, in place: h = act(u + b))
+            // u = h_previous·W  (h_previous = x for the first layer), then h = act(u + b), in place
             if (l == 0)
             {
-                MultiplyInput(x, net.W(0), outputs, h, maxThreads);
+                MultiplyInput(x, net.WeightMatrix(0), h, maxThreads);
             }
             else
             {
-                Gemm.Multiply<T>(Transpose.No, Transpose.No, n, outputs, layout.HiddenSizes[l - 1],
-                    ws.H(l - 1, n), layout.HiddenSizes[l - 1], net.W(l), outputs, h, outputs, accumulate: false, maxThreads);
+                MatrixProducts.Multiply(ws.HMatrix(l - 1, n), net.WeightMatrix(l), h, maxThreads);
             }
 
-            ActivationKernels.AddBiasAndActivate<T>(h, n, outputs, net.b(l), net.Activations[l]);
+            ActivationKernels.AddBiasAndActivate<T>(h.Storage, n, h.Columns, net.b(l), net.Activations[l]);
         }
 
         // u3 = h_last·U + c
-        int last = layout.LayerCount - 1;
+        MatrixProducts.Multiply(ws.HMatrix(last, n), net.OutputColumn, ws.U3Column(n), maxThreads);
         Span<T> u3 = ws.U3(n);
-        Gemm.Multiply<T>(Transpose.No, Transpose.No, n, 1, layout.HiddenSizes[last],
-            ws.H(last, n), layout.HiddenSizes[last], net.U, 1, u3, 1, accumulate: false, maxThreads);
-        T c = net.c;
         for (int i = 0; i < n; i++)
         {
-            u3[i] += c;
+            u3[i] += net.c;
         }
     }
 
     /// <summary>
     /// Backpropagation: from <c>δu3</c> (in <c>ws.DeltaU3</c>, e.g. from
     /// <see cref="BinaryCrossEntropy.LossAndOutputDelta"/>) writes <c>∂L/∂θ</c> for every parameter into
-    /// <paramref name="gradient"/> (same layout as the parameters). Needs the forward pass's workspace.
+    /// <paramref name="gradient"/>. Needs the forward pass's workspace.
     /// </summary>
     /// <param name="net">The network.</param>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="ws">The forward pass's buffers.</param>
-    /// <param name="gradient">Receives the gradient.</param>
+    /// <param name="gradient">Receives the gradient (for a sparse batch, only the rows of ∂W1 it uses when it tracks rows).</param>
     /// <param name="maxThreads">Threads the matrix products may use.</param>
-    /// <param name="touched">
-    /// For a sparse batch: when given, only the rows of <c>∂W1</c> that the batch's features use are written
-    /// (and listed here); the other rows keep stale values and must not be read. When null, all of <c>∂W1</c> is written.
-    /// </param>
-    public static void Backward<T>(NetworkParameters<T> net, InputBatch<T> x, Workspace<T> ws, Span<T> gradient, int maxThreads = 1, TouchedRows? touched = null)
+    public static void Backward<T>(NetworkParameters<T> net, InputBatch<T> x, Workspace<T> ws, ParameterGradient<T> gradient, int maxThreads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ParameterLayout layout = net.Layout;
-        int n = x.Rows;
-        int last = layout.LayerCount - 1;
-        int hLast = layout.HiddenSizes[last];
-        ReadOnlySpan<T> deltaU3 = ws.DeltaU3(n);
+        int n = x.Rows, last = layout.LayerCount - 1;
+        MatrixView<T> deltaU3 = ws.DeltaU3Column(n);
 
         // ∂U = h_lastᵀ·δu3,  ∂c = Σ_rows δu3
-        Gemm.Multiply<T>(Transpose.Yes, Transpose.No, hLast, 1, n,
-            ws.H(last, n), hLast, deltaU3, 1, gradient.Slice(layout.OutputWeightOffset, hLast), 1, accumulate: false, maxThreads);
+        MatrixProducts.MultiplyTransposedByMatrix(ws.HMatrix(last, n), deltaU3, gradient.OutputColumn, maxThreads);
         T dc = T.Zero;
-        foreach (T d in deltaU3)
+        foreach (T d in deltaU3.Storage)
         {
             dc += d;
         }
 
-        gradient[layout.OutputBiasOffset] = dc;
+        gradient.OutputBias = dc;
 
         // δh_last = δu3·Uᵀ  (an outer product: each row is δu3ᵢ·U)
-        ReadOnlySpan<T> U = net.U;
-        Span<T> deltaLast = ws.Delta(last, n);
+        MatrixView<T> deltaLast = ws.DeltaMatrix(last, n);
         for (int i = 0; i < n; i++)
         {
-            Span<T> row = deltaLast.Slice(i * hLast, hLast);
-            for (int j = 0; j < hLast; j++)
-            {
-                row[j] = deltaU3[i] * U[j];
-            }
+            TensorPrimitives.Multiply(net.U, deltaU3.Storage[i], deltaLast.Row(i));
         }
 
         for (int l = last; l >= 0; l--)
         {
-            int outputs = layout.HiddenSizes[l];
-            int inputs = layout.LayerInputCount(l);
-            Span<T> delta = ws.Delta(l, n);
+            MatrixView<T> delta = ws.DeltaMatrix(l, n);
 
             // δu = δh ⊙ act'(u)   (in place; act' written from h)
-            ActivationKernels.MultiplyByDerivative<T>(delta, ws.H(l, n), net.Activations[l]);
+            ActivationKernels.MultiplyByDerivative<T>(delta.Storage, ws.H(l, n), net.Activations[l]);
 
-            // ∂W = inputᵀ·δu,  ∂b = Σ_rows δu
-            Span<T> dW = gradient.Slice(layout.WeightOffset(l), inputs * outputs);
+            // ∂W = h_previousᵀ·δu  (h_previous = x for the first layer),  ∂b = Σ_rows δu
             if (l == 0)
             {
-                MultiplyInputTransposed(x, delta, outputs, dW, maxThreads, touched);
+                MultiplyInputTransposed(x, delta, gradient, maxThreads);
             }
             else
             {
-                Gemm.Multiply<T>(Transpose.Yes, Transpose.No, inputs, outputs, n,
-                    ws.H(l - 1, n), inputs, delta, outputs, dW, outputs, accumulate: false, maxThreads);
+                MatrixProducts.MultiplyTransposedByMatrix(ws.HMatrix(l - 1, n), delta, gradient.WeightMatrix(l), maxThreads);
             }
 
-            RowReductions.SumRows<T>(delta, n, outputs, gradient.Slice(layout.BiasOffset(l), outputs));
+            RowReductions.SumRows<T>(delta.Storage, n, delta.Columns, gradient.Bias(l));
 
             // δh_previous = δu·Wᵀ  (not needed below the first layer: x has no gradient)
             if (l > 0)
             {
-                Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, inputs, outputs,
-                    delta, outputs, net.W(l), outputs, ws.Delta(l - 1, n), inputs, accumulate: false, maxThreads);
+                MatrixProducts.MultiplyByTransposed(delta, net.WeightMatrix(l), ws.DeltaMatrix(l - 1, n), maxThreads);
             }
         }
     }
 
-    /// <summary>The first layer's <c>x·W1</c>, dense or sparse.</summary>
-    private static void MultiplyInput<T>(InputBatch<T> x, ReadOnlySpan<T> W1, int outputs, Span<T> u1, int maxThreads)
+    /// <summary>The first layer's <c>u1 = x·W1</c>, dense or sparse.</summary>
+    private static void MultiplyInput<T>(InputBatch<T> x, MatrixView<T> W1, MatrixView<T> u1, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.IsSparse)
         {
-            SparseProducts.Multiply(x.Values, x.Indices, x.RowStarts, W1, outputs, u1);
+            SparseProducts.Multiply(x.Values, x.Indices, x.RowStarts, W1.Storage, W1.Columns, u1.Storage);
         }
         else
         {
-            Gemm.Multiply<T>(Transpose.No, Transpose.No, x.Rows, outputs, x.Columns, x.Dense, x.Columns, W1, outputs, u1, outputs, accumulate: false, maxThreads);
+            MatrixProducts.Multiply(new ReadOnlyMatrixView<T>(x.Dense, x.Rows, x.Columns), W1, u1, maxThreads);
         }
     }
 
     /// <summary>The first layer's <c>∂W1 = xᵀ·δu1</c>, dense or sparse.</summary>
-    private static void MultiplyInputTransposed<T>(InputBatch<T> x, ReadOnlySpan<T> deltaU1, int outputs, Span<T> dW1, int maxThreads, TouchedRows? touched)
+    private static void MultiplyInputTransposed<T>(InputBatch<T> x, MatrixView<T> deltaU1, ParameterGradient<T> gradient, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.IsSparse)
         {
-            if (touched is null)
-            {
-                dW1.Clear();
-            }
-            else
-            {
-                touched.Collect(x.Indices);
-                foreach (int row in touched.Rows)
-                {
-                    dW1.Slice(row * outputs, outputs).Clear();
-                }
-            }
-
-            SparseProducts.MultiplyTransposedAccumulate(x.Values, x.Indices, x.RowStarts, deltaU1, outputs, dW1);
+            gradient.SetSparseFirstLayer(x, deltaU1.Storage);
         }
         else
         {
-            Gemm.Multiply<T>(Transpose.Yes, Transpose.No, x.Columns, outputs, x.Rows, x.Dense, x.Columns, deltaU1, outputs, dW1, outputs, accumulate: false, maxThreads);
+            gradient.ForgetRows();
+            MatrixProducts.MultiplyTransposedByMatrix(new ReadOnlyMatrixView<T>(x.Dense, x.Rows, x.Columns), deltaU1, gradient.WeightMatrix(0), maxThreads);
         }
     }
 

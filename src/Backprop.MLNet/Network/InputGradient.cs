@@ -38,7 +38,6 @@ internal static class InputGradient
 
         for (int l = last; l >= 0; l--)
         {
-            int outputs = layout.HiddenSizes[l];
             Span<T> delta = ws.Delta(l, n);
 
             // δu = δh ⊙ act'(u), in place
@@ -47,9 +46,7 @@ internal static class InputGradient
             // δh_previous = δu·Wᵀ
             if (l > 0)
             {
-                int inputs = layout.LayerInputCount(l);
-                Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, inputs, outputs,
-                    delta, outputs, net.W(l), outputs, ws.Delta(l - 1, n), inputs, accumulate: false);
+                MatrixProducts.MultiplyByTransposed(ws.DeltaMatrix(l, n), net.WeightMatrix(l), ws.DeltaMatrix(l - 1, n));
             }
         }
     }

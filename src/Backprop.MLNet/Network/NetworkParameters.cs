@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.MLNet.Numerics;
 
 namespace Backprop.MLNet.Network;
 
@@ -47,6 +48,12 @@ internal sealed class NetworkParameters<T>
 
     /// <summary>Hidden layer l's bias.</summary>
     public Span<T> b(int l) => Values.AsSpan(Layout.BiasOffset(l), Layout.HiddenSizes[l]);
+
+    /// <summary>Hidden layer l's weights as a matrix (inputs × outputs), as in the handout's <c>h·W</c>.</summary>
+    public MatrixView<T> WeightMatrix(int l) => Layout.WeightMatrix(Values, l);
+
+    /// <summary><c>U</c> as a column (last hidden size × 1), as in <c>u3 = h·U</c>.</summary>
+    public MatrixView<T> OutputColumn => Layout.OutputColumn(Values);
 
     /// <summary>Output weights <c>U</c>.</summary>
     public Span<T> U => Values.AsSpan(Layout.OutputWeightOffset, Layout.HiddenSizes[^1]);

@@ -1,3 +1,5 @@
+using Backprop.MLNet.Numerics;
+
 namespace Backprop.MLNet.Network;
 
 /// <summary>
@@ -88,6 +90,16 @@ internal sealed class ParameterLayout
 
     /// <summary>Number of entries of hidden layer l's weight matrix.</summary>
     public int WeightCount(int l) => LayerInputCount(l) * HiddenSizes[l];
+
+    /// <summary>Hidden layer l's block of a flat vector (parameters or their gradient) as an inputs × outputs matrix.</summary>
+    public MatrixView<T> WeightMatrix<T>(Span<T> values, int l)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        new(values.Slice(WeightOffset(l), WeightCount(l)), LayerInputCount(l), HiddenSizes[l]);
+
+    /// <summary>The output weights' block of a flat vector as a column (last hidden size × 1).</summary>
+    public MatrixView<T> OutputColumn<T>(Span<T> values)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        new(values.Slice(OutputWeightOffset, HiddenSizes[^1]), HiddenSizes[^1], 1);
 
     /// <summary>The ranges holding weights (not biases): the ones L2 regularisation applies to.</summary>
     public (int Offset, int Length)[] WeightRanges { get; }

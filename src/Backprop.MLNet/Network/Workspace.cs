@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.MLNet.Numerics;
 
 namespace Backprop.MLNet.Network;
 
@@ -38,6 +39,18 @@ internal sealed class Workspace<T>
 
     /// <summary><c>∂L/∂h</c> then, in place, <c>∂L/∂u</c> of hidden layer l (rows×size).</summary>
     public Span<T> Delta(int l, int rows) => delta[l].AsSpan(0, rows * (delta[l].Length / MaxRows));
+
+    /// <summary><c>h</c> of hidden layer l as a rows × size matrix.</summary>
+    public MatrixView<T> HMatrix(int l, int rows) => new(H(l, rows), rows, h[l].Length / MaxRows);
+
+    /// <summary><c>δ</c> of hidden layer l as a rows × size matrix.</summary>
+    public MatrixView<T> DeltaMatrix(int l, int rows) => new(Delta(l, rows), rows, delta[l].Length / MaxRows);
+
+    /// <summary>The logits <c>u3</c> as a rows × 1 matrix.</summary>
+    public MatrixView<T> U3Column(int rows) => new(U3(rows), rows, 1);
+
+    /// <summary><c>δu3</c> as a rows × 1 matrix.</summary>
+    public MatrixView<T> DeltaU3Column(int rows) => new(DeltaU3(rows), rows, 1);
 
     /// <summary>The logits <c>u3</c> (one per row).</summary>
     public Span<T> U3(int rows) => u3.AsSpan(0, rows);

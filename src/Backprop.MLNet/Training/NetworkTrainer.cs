@@ -145,7 +145,6 @@ internal static class NetworkTrainer
         int maxThreads = options.MaxThreads;
         var validationEvaluator = validation is null ? null : new LossEvaluator<T>(layout, validation);
         var ws = new Workspace<T>(layout, train.MaxBatchRows);
-        var gradient = new T[layout.Count];
         ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(options, layout.Count, learningRate);
         T lambda = T.CreateChecked(options.L2Regularization);
 
@@ -153,8 +152,7 @@ internal static class NetworkTrainer
         // rows, so updating just them is exact; with LazySparseUpdates the other optimizers do the same (lazily, as
         // PyTorch's SparseAdam). Either way an epoch then costs in proportion to the non-zeros, not the feature count.
         bool exactlySparse = options.Optimizer == MlpOptimizer.Sgd && lambda == T.Zero;
-        TouchedRows? touched = train.IsSparse && (exactlySparse || options.LazySparseUpdates) ? new TouchedRows(train.Columns) : null;
-        int firstLayerWeights = layout.WeightCount(0), firstLayerWidth = layout.HiddenSizes[0];
+        var gradient = new ParameterGradient<T>(layout, trackFirstLayerRows: train.IsSparse && (exactlySparse || options.LazySparseUpdates));
 
         var history = new List<MlpEpochRecord>();
         T[]? best = null;
@@ -175,7 +173,7 @@ internal static class NetworkTrainer
                     continue; // A batch of zero-weight rows carries no gradient.
                 }
 
-                (T loss, T batchWeight) = Objective.LossAndGradient(net, train.Features, train.Labels, train.Weights, lambda, ws, gradient, maxThreads, touched);
+                (T loss, T batchWeight) = Objective.LossAndGradient(net, train.Features, train.Labels, train.Weights, lambda, ws, gradient, maxThreads);
                 if (!T.IsFinite(loss))
                 {
                     return Run<T>.Diverged(net, history, $"the loss became {loss} in epoch {epoch}");
@@ -188,17 +186,7 @@ internal static class NetworkTrainer
                     totalWeight += all;
                 }
 
-                if (touched is null)
-                {
-                    optimizer.Step(net.Values, gradient);
-                }
-                else
-                {
-                    // Everything after W1, then the rows of W1 the batch used.
-                    optimizer.BeginStep();
-                    optimizer.Update(net.Values.AsSpan(firstLayerWeights), gradient.AsSpan(firstLayerWeights), firstLayerWeights);
-                    optimizer.UpdateRows(net.Values, gradient, touched.Rows, firstLayerWidth);
-                }
+                gradient.Apply(optimizer, net.Values);
 
                 lossSum += double.CreateChecked(loss * batchWeight);
                 weightSum += double.CreateChecked(batchWeight);

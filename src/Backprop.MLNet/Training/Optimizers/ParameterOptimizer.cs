@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.MLNet.Network;
 
 namespace Backprop.MLNet.Training.Optimizers;
 
@@ -7,7 +8,7 @@ namespace Backprop.MLNet.Training.Optimizers;
 /// <see cref="BeginStep"/> then <see cref="Update"/> on the whole vector, or on several slices of it
 /// (the rows a sparse batch touched): state is indexed by position in the whole vector.
 /// </summary>
-internal abstract class ParameterOptimizer<T>
+internal abstract class ParameterOptimizer<T> : IParameterUpdate<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Starts the update of one mini-batch (advances step-dependent state such as Adam's t).</summary>
