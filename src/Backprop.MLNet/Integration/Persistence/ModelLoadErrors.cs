@@ -17,6 +17,9 @@ namespace Backprop.MLNet.Integration.Persistence;
 /// </remarks>
 internal static class ModelLoadErrors
 {
+    /// <summary>The message of a <see cref="FormatException"/> made without one (in this runtime's language).</summary>
+    private static readonly string DefaultFormatMessage = new FormatException().Message;
+
     /// <summary>The exception to throw instead of <paramref name="error"/>, or null to rethrow it as it is.</summary>
     /// <param name="error">What <c>Model.Load</c> threw.</param>
     /// <param name="source">The file's path (or "the model stream"), for the message.</param>
@@ -49,12 +52,14 @@ internal static class ModelLoadErrors
                 "contains a BackpropMlp, the application must reference the Backprop.MLNet package so that Backprop.MLNet.dll is beside it.", error);
         }
 
-        if (Find<FormatException>(error, e => e.StackTrace?.Contains("ModelHeader", StringComparison.Ordinal) == true) is { } header)
+        // ML.NET's header checks throw a FormatException with the default message. Stack traces cannot tell where it came
+        // from reliably (the JIT inlines ML.NET's header methods once they are hot), so the message decides.
+        if (Find<FormatException>(error, e => e.Message == DefaultFormatMessage) is { } header)
         {
-            return new ModelFileException($"Cannot load '{source}': one of its model entries is damaged or truncated (ML.NET could not read its header: {header.Message}).", error);
+            return new ModelFileException($"Cannot load '{source}': one of its model entries is damaged or truncated (ML.NET could not read its header or data: \"{header.Message}\").", error);
         }
 
-        if (Find<FormatException>(error, e => e.Message == "Corrupt model file" && e.StackTrace?.Contains("ModelLoadContext", StringComparison.Ordinal) == true) is { } corrupt)
+        if (Find<FormatException>(error, e => e.Message == "Corrupt model file") is { } corrupt)
         {
             return new ModelFileException(
                 $"Cannot load '{source}': one of its components' model entries is missing or damaged (ML.NET: \"{corrupt.Message}\"). Save the model again.", error);
@@ -66,7 +71,7 @@ internal static class ModelLoadErrors
         }
 
         if (Find<Exception>(error, e => e is FileLoadException or BadImageFormatException
-            || (e is FileNotFoundException && e.StackTrace?.Contains("Assembl", StringComparison.Ordinal) == true)) is { } assembly)
+            || (e is FileNotFoundException { FileName: { } name } && !Path.IsPathRooted(name))) is { } assembly)
         {
             return new ModelFileException(
                 $"Cannot load '{source}': it names an assembly that could not be loaded ({assembly.Message}). The file is damaged, or the application " +
