@@ -1,3 +1,4 @@
+using Backprop.MLNet.Samples.AdultIncome;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -47,30 +48,12 @@ internal static class SwapDataSets
             output.Features = input.Features.Select((v, i) => v * scales[i]).ToArray(), contractName: null).Fit(data).Transform(data);
     }
 
-    private static IDataView Adult(MLContext ml) => ml.Data.LoadFromTextFile(Data("adult.txt"),
-    [
-        new TextLoader.Column("Age", DataKind.Single, 0),
-        new TextLoader.Column("WorkClass", DataKind.String, 1),
-        new TextLoader.Column("Fnlwgt", DataKind.Single, 2),
-        new TextLoader.Column("Education", DataKind.String, 3),
-        new TextLoader.Column("EducationNum", DataKind.Single, 4),
-        new TextLoader.Column("MaritalStatus", DataKind.String, 5),
-        new TextLoader.Column("Occupation", DataKind.String, 6),
-        new TextLoader.Column("Relationship", DataKind.String, 7),
-        new TextLoader.Column("Ethnicity", DataKind.String, 8),
-        new TextLoader.Column("Sex", DataKind.String, 9),
-        new TextLoader.Column("CapitalGain", DataKind.Single, 10),
-        new TextLoader.Column("CapitalLoss", DataKind.Single, 11),
-        new TextLoader.Column("HoursPerWeek", DataKind.Single, 12),
-        new TextLoader.Column("NativeCountry", DataKind.String, 13),
-        new TextLoader.Column("Label", DataKind.Boolean, 14),
-    ], separatorChar: ',', hasHeader: true, trimWhitespace: true);
+    private static IDataView Adult(MLContext ml) => AdultData.Load(ml);
 
-    private static readonly string[] AdultCategorical = ["WorkClass", "Education", "MaritalStatus", "Occupation", "Relationship", "Ethnicity", "Sex", "NativeCountry"];
-
+    /// <summary>The sample's one-hot categoricals, but the numeric columns as they are (the sample scales them).</summary>
     private static IEstimator<ITransformer> AdultFeaturizer(MLContext ml) =>
-        ml.Transforms.Categorical.OneHotEncoding(AdultCategorical.Select(c => new InputOutputColumnPair(c)).ToArray())
-            .Append(ml.Transforms.Concatenate("Features", ["Age", "Fnlwgt", "EducationNum", "CapitalGain", "CapitalLoss", "HoursPerWeek", .. AdultCategorical]));
+        ml.Transforms.Categorical.OneHotEncoding(AdultData.Categorical.Select(c => new InputOutputColumnPair(c)).ToArray())
+            .Append(ml.Transforms.Concatenate("Features", [.. AdultData.Numeric, .. AdultData.Categorical]));
 
     private static IDataView Detox(MLContext ml) => ml.Data.LoadFromTextFile(Data("wikipedia-detox-250-line-data.tsv"),
         [new TextLoader.Column("Label", DataKind.Boolean, 0), new TextLoader.Column("Text", DataKind.String, 1)],

@@ -46,10 +46,14 @@ internal sealed class LossEvaluator<T>
         return weightSum > 0 ? lossSum / weightSum : double.NaN;
     }
 
-    /// <summary>The largest minus the smallest logit over the rows (0 when every row scores the same).</summary>
-    public double LogitSpread(NetworkParameters<T> net, int maxThreads)
+    /// <summary>How much the logits vary over the rows: their span and how many rows tie on one value.</summary>
+    public ScoreSpread LogitSpread(NetworkParameters<T> net, int maxThreads)
     {
         T lowest = T.PositiveInfinity, highest = T.NegativeInfinity;
+        // Ties are counted for the first few distinct values only: a saturated network's common score shows up early,
+        // and the count stays bounded on any number of rows.
+        var counts = new Dictionary<T, long>();
+        long total = 0;
         rows.BeginPass(shuffle: null);
         while (rows.NextBatch())
         {
@@ -59,11 +63,24 @@ internal sealed class LossEvaluator<T>
             {
                 lowest = T.Min(lowest, u3);
                 highest = T.Max(highest, u3);
+                total++;
+                if (counts.TryGetValue(u3, out long count))
+                {
+                    counts[u3] = count + 1;
+                }
+                else if (counts.Count < TrackedScores)
+                {
+                    counts[u3] = 1;
+                }
             }
         }
 
-        return highest >= lowest ? double.CreateChecked(highest - lowest) : 0;
+        double span = highest >= lowest ? double.CreateChecked(highest - lowest) : 0;
+        return new ScoreSpread(span, total == 0 ? 0 : counts.Values.DefaultIfEmpty().Max() / (double)total);
     }
+
+    /// <summary>Distinct scores whose ties <see cref="LogitSpread"/> counts.</summary>
+    private const int TrackedScores = 64;
 
     /// <summary>Whether a batch has a row that counts (no weights: every row counts with weight 1).</summary>
     public static bool HasPositiveWeight(ReadOnlySpan<T> weights)

@@ -73,7 +73,7 @@ internal static class NetworkTrainer
     /// <summary>
     /// Trains from batch sources (in memory or streamed), starting at <paramref name="initial"/> (raw units: a warm
     /// start's weights, or a fresh initialisation). When training diverges (a non-finite loss or weight) or collapses
-    /// (the kept weights give every training row the same score, as saturated units do after too large a step), it starts again from
+    /// (training narrows every row to the same score, as saturated units do after too large a step), it starts again from
     /// <paramref name="initial"/> with a tenth of the learning rate, up to <see cref="MaxRetries"/> times, and says so
     /// through <see cref="TrainingObserver.Warning"/>; if every try fails, it throws an error naming LearningRate and
     /// feature scaling. A model that predicts nothing is never returned silently.
@@ -97,9 +97,22 @@ internal static class NetworkTrainer
         for (int attempt = 0; ; attempt++)
         {
             Run<T> run = RunEpochs(train, validation, start.Clone(), options, learningRate, random, observer, cancellation);
-            string? failure = run.Failure ?? Collapse(run);
+            // Scores that barely vary are a collapse only when training narrowed them or units saturated (many rows tie
+            // on one score): a wide first layer's fresh initialisation already gives nearly one score, and a short or
+            // slow run may not have spread it yet.
+            double startSpan = run.Failure is null && run.Scores.Span <= ConstantScoreSpan
+                ? new LossEvaluator<T>(start.Layout, validation ?? train).LogitSpread(start, options.MaxThreads).Span
+                : double.NaN;
+            string? failure = run.Failure ?? Collapse(run, startSpan);
             if (failure is null)
             {
+                if (run.Scores.Span <= ConstantScoreSpan)
+                {
+                    observer?.Warning?.Invoke(
+                        $"The model's scores barely vary (its logits span {run.Scores.Span:G3}, {startSpan:G3} before training): " +
+                        "it has hardly learned yet. More epochs or a larger LearningRate may help.");
+                }
+
                 if (attempt > 0)
                 {
                     observer?.Warning?.Invoke(
@@ -239,24 +252,30 @@ internal static class NetworkTrainer
 
         // The kept weights' scores: on the validation rows when there are some, else on the training rows.
         var scores = new LossEvaluator<T>(layout, validation ?? train);
-        double spread = scores.LogitSpread(net, maxThreads);
+        ScoreSpread spread = scores.LogitSpread(net, maxThreads);
         double baseRateLoss = BaseRateLoss(totalWeight > 0 ? positiveWeight / totalWeight : double.NaN);
         return new Run<T>(net, history, bestEpoch, stoppedEarly, null, spread, baseRateLoss);
     }
 
     /// <summary>
-    /// Why a finished try is useless, or null. Two signs of a step too large: the kept weights give every row the same
-    /// score (the logits span at most <see cref="ConstantScoreSpread"/>; saturated units rank nothing), or the
-    /// kept epoch's loss (validation loss when there is one) is more than <see cref="SaturatedLossFactor"/> times the loss
-    /// of always predicting the base rate (probabilities pinned at 0 and 1). A network that is merely under-trained shows
-    /// neither: its scores vary and its loss stays near the base rate's.
+    /// Why a finished try is useless, or null. Two signs of a step too large or of saturated units: the kept weights give
+    /// every row nearly the same score (the logits span at most <see cref="ConstantScoreSpan"/>) and either training
+    /// narrowed them to less than half the starting weights' span or at least <see cref="SaturatedTiedShare"/> of the rows
+    /// tie on one score; or the kept epoch's loss (validation loss when there is one) is more than
+    /// <see cref="SaturatedLossFactor"/> times the loss of always predicting the base rate (probabilities pinned at 0 and 1).
+    /// A network that is merely under-trained shows neither: its scores have not narrowed, each row's differs a little,
+    /// and its loss stays near the base rate's.
     /// </summary>
-    private static string? Collapse<T>(Run<T> run)
+    /// <param name="run">The finished try.</param>
+    /// <param name="startSpan">The logits' span under the starting weights on the same rows (NaN when not needed).</param>
+    private static string? Collapse<T>(Run<T> run, double startSpan)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (run.ScoreSpread <= ConstantScoreSpread)
+        ScoreSpread scores = run.Scores;
+        if (scores.Span <= ConstantScoreSpan && (scores.Span < startSpan / 2 || scores.LargestTiedShare >= SaturatedTiedShare))
         {
-            return $"it gives every row the same score (the logits span {run.ScoreSpread:G3})";
+            return $"it gives every row the same score (the logits span {scores.Span:G3}, {startSpan:G3} before training; " +
+                   $"{scores.LargestTiedShare:P0} of the rows get exactly one score)";
         }
 
         MlpEpochRecord kept = run.History[run.BestEpoch - 1];
@@ -268,10 +287,13 @@ internal static class NetworkTrainer
     }
 
     /// <summary>
-    /// Largest spread of the logits that still counts as one constant score: every probability within about 0.25 % of
-    /// the others (a trained model's logits span several units; a fresh initialisation's most of one).
+    /// Largest span of the logits that still counts as one constant score: every probability within about 0.25 % of
+    /// the others (a trained model's logits span several units).
     /// </summary>
-    private const double ConstantScoreSpread = 0.01;
+    private const double ConstantScoreSpan = 0.01;
+
+    /// <summary>Share of rows tied on one exact score that means saturated units (a live network's scores all differ).</summary>
+    private const double SaturatedTiedShare = 0.5;
 
     /// <summary>A kept loss this many times the base rate's means saturated probabilities, not slow learning.</summary>
     private const double SaturatedLossFactor = 10;
@@ -295,10 +317,10 @@ internal static class NetworkTrainer
     }
 
     /// <summary>How one try went.</summary>
-    private sealed record Run<T>(NetworkParameters<T> Network, List<MlpEpochRecord> History, int BestEpoch, bool StoppedEarly, string? Failure, double ScoreSpread, double BaseRateLoss)
+    private sealed record Run<T>(NetworkParameters<T> Network, List<MlpEpochRecord> History, int BestEpoch, bool StoppedEarly, string? Failure, ScoreSpread Scores, double BaseRateLoss)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public static Run<T> Diverged(NetworkParameters<T> net, List<MlpEpochRecord> history, string what) => new(net, history, 0, false, $"it diverged ({what})", double.NaN, double.NaN);
+        public static Run<T> Diverged(NetworkParameters<T> net, List<MlpEpochRecord> history, string what) => new(net, history, 0, false, $"it diverged ({what})", default, double.NaN);
     }
 
     /// <summary>The example-weighted mean BCE of the network on the given rows (no L2 term), their features scaled by <paramref name="scaling"/> if given.</summary>

@@ -34,19 +34,13 @@ internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double
         }
 
         // The vector loop of Update, with its constants made once for all the rows (same operations, same order).
-        Vector<T> b1s = new(b1), b2s = new(b2), c1 = new(T.One - b1), c2 = new(T.One - b2), epsilons = new(eps), eta = new(etaT);
+        var step = new VectorStep(b1, b2, eps, etaT);
         foreach (int row in rows)
         {
             int offset = row * width;
             for (int i = offset; i < offset + width; i += Vector<T>.Count)
             {
-                var g = new Vector<T>(gradient.Slice(i));
-                Vector<T> mi = b1s * new Vector<T>(m.AsSpan(i)) + c1 * g;
-                Vector<T> vi = b2s * new Vector<T>(v.AsSpan(i)) + c2 * g * g;
-                Vector<T> step = eta * mi / (Vector.SquareRoot(vi) + epsilons);
-                mi.CopyTo(m.AsSpan(i));
-                vi.CopyTo(v.AsSpan(i));
-                (new Vector<T>(parameters.Slice(i)) - step).CopyTo(parameters.Slice(i));
+                step.Apply(parameters.Slice(i), gradient.Slice(i), m.AsSpan(i), v.AsSpan(i));
             }
         }
     }
@@ -63,16 +57,10 @@ internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double
         {
             // The same operations in the same order as the scalar loop below (no fused multiply-add), so the
             // result does not depend on where the vector part ends.
-            Vector<T> b1s = new(b1), b2s = new(b2), c1 = new(oneMinusB1), c2 = new(oneMinusB2), epsilons = new(eps), eta = new(etaT);
+            var step = new VectorStep(b1, b2, eps, etaT);
             for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var g = new Vector<T>(gradient.Slice(i));
-                Vector<T> mi = b1s * new Vector<T>(ms.Slice(i)) + c1 * g;
-                Vector<T> vi = b2s * new Vector<T>(vs.Slice(i)) + c2 * g * g;
-                Vector<T> step = eta * mi / (Vector.SquareRoot(vi) + epsilons);
-                mi.CopyTo(ms.Slice(i));
-                vi.CopyTo(vs.Slice(i));
-                (new Vector<T>(parameters.Slice(i)) - step).CopyTo(parameters.Slice(i));
+                step.Apply(parameters.Slice(i), gradient.Slice(i), ms.Slice(i), vs.Slice(i));
             }
         }
 
@@ -82,6 +70,25 @@ internal sealed class AdamOptimizer<T>(double learningRate, double beta1, double
             ms[i] = b1 * ms[i] + oneMinusB1 * g;
             vs[i] = b2 * vs[i] + oneMinusB2 * g * g;
             parameters[i] -= etaT * ms[i] / (T.Sqrt(vs[i]) + eps);
+        }
+    }
+
+    /// <summary>Adam's update on one vector's worth of parameters, with its constants broadcast once.</summary>
+    private readonly struct VectorStep(T beta1, T beta2, T epsilon, T eta)
+    {
+        private readonly Vector<T> b1s = new(beta1), b2s = new(beta2), c1 = new(T.One - beta1), c2 = new(T.One - beta2), epsilons = new(epsilon), etas = new(eta);
+
+        /// <summary>Updates the first <see cref="Vector{T}.Count"/> values of m, v and the parameters from the gradient's.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v)
+        {
+            var g = new Vector<T>(gradient);
+            Vector<T> mi = b1s * new Vector<T>(m) + c1 * g;
+            Vector<T> vi = b2s * new Vector<T>(v) + c2 * g * g;
+            Vector<T> step = etas * mi / (Vector.SquareRoot(vi) + epsilons);
+            mi.CopyTo(m);
+            vi.CopyTo(v);
+            (new Vector<T>(parameters) - step).CopyTo(parameters);
         }
     }
 }
