@@ -8,7 +8,8 @@ namespace Backprop.MLNet.Benchmarks;
 
 /// <summary>
 /// Scoring 200,000 rows: the batched core, Transform (ML.NET's row-by-row scorer) and TransformInBlocks (our block
-/// scorer), each with a cursor reading Probability, and PredictionEngine latency.
+/// scorer), each with a cursor reading Probability, and PredictionEngine latency; for reference, Transform with an
+/// LbfgsLogisticRegression model on the same view.
 /// </summary>
 internal static class ScoreWorkload
 {
@@ -72,6 +73,11 @@ internal static class ScoreWorkload
             }
         });
 
+        // ML.NET's own machinery with a trainer of its own (a 100-weight linear model and its calibrator): how fast
+        // Transform can be on this view whatever the model, for comparison with ours.
+        ITransformer linear = ml.BinaryClassification.Trainers.LbfgsLogisticRegression().Fit(ml.Data.TakeRows(view, 20_000));
+        double linearTransform = Measure.MedianSeconds(quick ? 1 : 5, () => sink += ReadProbabilities(linear.Transform(view)));
+
         // Reading the same view without scoring: what the IDataView costs by itself.
         double readOnly = Measure.MedianSeconds(quick ? 1 : 5, () =>
         {
@@ -114,6 +120,7 @@ internal static class ScoreWorkload
             ["transform_cursor_rows_per_s"] = Math.Round(rows / transform),
             ["transform_in_blocks_cursor_rows_per_s"] = Math.Round(rows / blocks),
             ["row_to_row_mapper_one_thread_rows_per_s"] = Math.Round(rows / rowPath),
+            ["lbfgs_linear_transform_cursor_rows_per_s"] = Math.Round(rows / linearTransform),
             ["idataview_read_only_rows_per_s"] = Math.Round(rows / readOnly),
             ["prediction_engine_us"] = Measure.Round(predict / calls * 1e6, 3),
             ["core_single_row_us"] = Measure.Round(single / calls * 1e6, 3),

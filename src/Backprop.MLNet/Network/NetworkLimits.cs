@@ -81,14 +81,7 @@ internal static class NetworkLimits
             }
         }
 
-        // Every term is below 2⁵⁵ and there are at most 1025 of them: no overflow in a long.
-        long total = 0;
-        for (int l = 0; l < hiddenSizes.Length; l++)
-        {
-            total += ((l == 0 ? (long)inputCount : hiddenSizes[l - 1]) + 1) * hiddenSizes[l];
-        }
-
-        total += hiddenSizes[^1] + 1L;
+        long total = ParameterCount(inputCount, hiddenSizes);
         parameterCount = total;
         if (total > MaxParameters)
         {
@@ -127,5 +120,21 @@ internal static class NetworkLimits
         throw new ArgumentOutOfRangeException(
             "HiddenLayers", count >= 0 ? count : hiddenSizes.Count,
             count > MaxParameters ? $"{problem} Use fewer or smaller hidden layers, or fewer features." : problem);
+    }
+
+    /// <summary>
+    /// Weights and biases of a network with these layer sizes (each between 1 and <see cref="MaxLayerSize"/>, at most
+    /// <see cref="MaxHiddenLayers"/> of them, and at most 2³¹ inputs: every term stays below 2⁵⁵, so a long cannot overflow).
+    /// </summary>
+    public static long ParameterCount(int inputCount, ReadOnlySpan<int> hiddenSizes)
+    {
+        long total = 0, previous = inputCount;
+        foreach (int size in hiddenSizes)
+        {
+            total += (previous + 1) * size;
+            previous = size;
+        }
+
+        return total + previous + 1;
     }
 }

@@ -55,6 +55,21 @@ internal static class GemmThreading
 
     private static long sharedProducts;
 
+    /// <summary>Slices computed by worker threads so far (for tests: proof that the workers, not only the caller, ran).</summary>
+    public static long WorkerSlices => Interlocked.Read(ref workerSlices);
+
+    private static long workerSlices;
+
+    /// <summary>
+    /// For tests: when true the caller never takes a slice back but waits for its worker (taking it back only after
+    /// <see cref="WorkerTimeout"/>, and then failing the product), so the workers' path runs on every shared product,
+    /// even on one busy core; and a worker starts its slice late, so a caller that did not wait would see it unfinished.
+    /// </summary>
+    internal static bool WorkersMustRun { get; set; }
+
+    /// <summary>How long a caller waits for a worker to start its slice when <see cref="WorkersMustRun"/> is set.</summary>
+    private static readonly TimeSpan WorkerTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Computes <paramref name="operands"/> split into <paramref name="parts"/> slices along rows
     /// (<paramref name="splitRows"/>) or columns, each a multiple of <paramref name="granularity"/> except the last.
@@ -169,12 +184,21 @@ internal static class GemmThreading
         public Exception? TakeBackOrWait()
         {
             long number = offered;
+            if (WorkersMustRun)
+            {
+                var watch = Stopwatch.StartNew();
+                while (Volatile.Read(ref claimed) != number && watch.Elapsed < WorkerTimeout)
+                {
+                    Thread.Yield();
+                }
+            }
+
             if (Interlocked.CompareExchange(ref claimed, number, number - 1) == number - 1)
             {
                 try
                 {
                     GemmBlocked.Multiply(job);
-                    return null;
+                    return WorkersMustRun ? new TimeoutException($"A GEMM worker did not start its slice within {WorkerTimeout.TotalSeconds} s.") : null;
                 }
                 catch (Exception e)
                 {
@@ -201,6 +225,12 @@ internal static class GemmThreading
                 if (Interlocked.CompareExchange(ref claimed, seen, seen - 1) != seen - 1)
                 {
                     continue; // taken back by the caller
+                }
+
+                Interlocked.Increment(ref workerSlices);
+                if (WorkersMustRun)
+                {
+                    Thread.Sleep(20); // for tests: a caller that did not wait for this slice would find it unfinished
                 }
 
                 try

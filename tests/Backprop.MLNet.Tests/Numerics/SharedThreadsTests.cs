@@ -11,7 +11,7 @@ public sealed class SharedThreadsCollection;
 /// <summary>
 /// Products shared among threads give the same bits as on one thread, in the kernel and in whole training runs. Each
 /// test checks that sharing happened (<see cref="GemmThreading.SharedProducts"/>), so none passes by running alone, even
-/// on a one-core machine (there the caller takes back the worker's slices).
+/// on a one-core machine (there the caller takes back the worker's slices); one makes the workers compute their slices.
 /// </summary>
 [Collection(nameof(SharedThreadsCollection))]
 public class SharedThreadsTests
@@ -50,5 +50,30 @@ public class SharedThreadsTests
         float[] two = NetworkTrainer.Train(data, null, null, Options(2)).Network.Values;
         Assert.True(GemmThreading.SharedProducts > shared, "training with two threads shared no product");
         Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void TheWorkersComputeTheirSlicesRight()
+    {
+        // The caller usually takes back slices a worker has not started, so on a busy machine the tests above may
+        // never see a worker compute: here the caller must wait for them, so their path runs and is checked.
+        GemmThreading.WorkersMustRun = true;
+        try
+        {
+            var random = new Random(12);
+            foreach ((Transpose transA, Transpose transB) in new[] { (Transpose.No, Transpose.No), (Transpose.Yes, Transpose.No), (Transpose.No, Transpose.Yes) })
+            {
+                var problem = GemmTests.Problem.Random(random, transA, transB, 301, 77, 600, padding: 3);
+                float[] one = problem.RunFloat(accumulate: false, maxThreads: 1);
+                long byWorkers = GemmThreading.WorkerSlices;
+                float[] two = problem.RunFloat(accumulate: false, maxThreads: 2);
+                Assert.True(GemmThreading.WorkerSlices > byWorkers, $"{transA}/{transB}: no worker computed a slice");
+                Assert.Equal(one, two);
+            }
+        }
+        finally
+        {
+            GemmThreading.WorkersMustRun = false;
+        }
     }
 }

@@ -74,6 +74,16 @@ public class CraftedModelFileTests
             "184549377 weights need 738197508 bytes, but only 8 are left"),
         ("v1-huge-history-length", (_, b1) => V1(With(b1, b => { b.Epochs = 5_000_000; b.Records = []; })),
             "history records of 5000000 epochs need 105000000 bytes"),
+        // Shapes and histories version 1 could save and load, beyond the limits version 2 shares between training,
+        // saving and loading: not called damaged, and the error says which version can use them.
+        ("v1-parameters-beyond-version-2", (_, b1) => V1(Shape(b1, 9, [1 << 24, 6], 268_435_469)),
+            "layer shape 9→16777216→6→1 has 268435469 parameters, more than the 268435456 this Backprop.MLNet trains, saves and loads. It was saved by Backprop.MLNet 1.x"),
+        ("v1-inputs-beyond-version-2", (_, b1) => V1(Shape(b1, 300_000_000, [1], 300_000_003)),
+            "layer shape 300000000→1→1 has 300000003 parameters, more than the 268435456 this Backprop.MLNet trains, saves and loads. It was saved by Backprop.MLNet 1.x"),
+        ("v1-history-beyond-version-2", (_, b1) => V1(With(b1, b => { b.Epochs = 20_000_000; b.Records = []; })),
+            "history has 20000000 epochs, more than the 10000000 this Backprop.MLNet trains, saves and loads. It was saved by Backprop.MLNet 1.x"),
+        ("v1-beyond-version-1", (_, b1) => V1(Shape(b1, 1 << 30, [1], (1 << 30) + 3)),
+            "layer shape 1073741824→1→1 has 1073741827 parameters, more than the 268435456 a model may have; the file is damaged"),
     ];
 
     public static TheoryData<string> CaseNames() => [.. Cases.Select(c => c.Name)];

@@ -268,7 +268,7 @@ internal static class ModelPayload
 
         int inputs = reader.ReadInt32();
         int layers = reader.ReadInt32();
-        if (inputs is <= 0 or > NetworkLimits.MaxInputs)
+        if (inputs is <= 0 or > NetworkLimits.MaxInputs && !(hasFeatureColumn && inputs is > 0 and <= Version1MaxInputs))
         {
             throw Invalid($"input count {inputs}");
         }
@@ -301,8 +301,12 @@ internal static class ModelPayload
         string shape = $"{inputs}→{string.Join("→", sizes)}→1";
         if (NetworkLimits.CheckShape(inputs, sizes, out long needed, out _) is not null)
         {
-            throw new ModelFileException(
-                $"The BackpropMlp model's layer shape {shape} has {needed} parameters, more than the {NetworkLimits.MaxParameters} a model may have; the file is damaged.");
+            // Sizes are in range here, so the only excess is the number of parameters (or inputs, which implies it).
+            long parameters = NetworkLimits.ParameterCount(inputs, sizes);
+            throw hasFeatureColumn && parameters < Version1MaxParameters
+                ? SavedByVersion1BeyondLimits($"layer shape {shape} has {parameters} parameters, more than the {NetworkLimits.MaxParameters}")
+                : new ModelFileException(
+                    $"The BackpropMlp model's layer shape {shape} has {parameters} parameters, more than the {NetworkLimits.MaxParameters} a model may have; the file is damaged.");
         }
 
         int count = reader.ReadInt32();
@@ -331,6 +335,11 @@ internal static class ModelPayload
         }
 
         int epochs = reader.ReadInt32();
+        if (hasFeatureColumn && epochs is > NetworkLimits.MaxEpochs and <= Version1MaxEpochs)
+        {
+            throw SavedByVersion1BeyondLimits($"history has {epochs} epochs, more than the {NetworkLimits.MaxEpochs}");
+        }
+
         if (epochs is < 0 or > NetworkLimits.MaxEpochs)
         {
             throw Invalid($"epoch count {epochs}");
@@ -393,6 +402,23 @@ internal static class ModelPayload
 
         return name;
     }
+
+    /// <summary>Version 1 allowed up to 2³⁰ inputs (its own models loaded only below 2²⁹ parameters, where its reader overflowed).</summary>
+    private const int Version1MaxInputs = 1 << 30;
+
+    /// <summary>The most parameters a version-1 model file could hold and version 1 could load again.</summary>
+    private const long Version1MaxParameters = 1L << 29;
+
+    /// <summary>Version 1's most training epochs.</summary>
+    private const int Version1MaxEpochs = 100_000_000;
+
+    /// <summary>
+    /// A version-1 model that version 1 could save and load, but beyond the limits this version shares between training,
+    /// saving and loading (<see cref="NetworkLimits"/>): not damaged, but not loadable here either.
+    /// </summary>
+    private static ModelFileException SavedByVersion1BeyondLimits(string what) => new(
+        $"The BackpropMlp model's {what} this Backprop.MLNet trains, saves and loads. It was saved by Backprop.MLNet 1.x, " +
+        "whose limits were looser: score it with that version, or train a smaller network with this one.");
 
     private static ModelFileException Invalid(string what) => new($"The BackpropMlp model has an invalid {what}; the file is damaged.");
 
