@@ -3,6 +3,7 @@ using Backprop.MLNet.Samples.BreastCancer;
 using Backprop.MLNet.Tests.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Xunit.Abstractions;
 
 namespace Backprop.MLNet.Tests.MLNetTools;
 
@@ -10,7 +11,7 @@ namespace Backprop.MLNet.Tests.MLNetTools;
 /// <c>mlContext.Model.ConvertToOnnx</c> on pipelines ending in BackpropMlp, checked by running the exported graph in ONNX
 /// Runtime: Probability within 1e-5 of ML.NET's and the same PredictedLabel on every row.
 /// </summary>
-public class OnnxExportTests
+public class OnnxExportTests(ITestOutputHelper output)
 {
     [Fact]
     public void DensePipelineLoadedFromAFileExportsAndOnnxRuntimeAgrees()
@@ -21,6 +22,7 @@ public class OnnxExportTests
 
         OnnxCheck check = OnnxCheck.ExportAndCompare(ml, loaded, data, temp.File("model.onnx"));
         Assert.Equal(699, check.Rows);
+        output.WriteLine($"{check.Rows} rows: largest |Probability difference| {check.MaxProbabilityDifference:G3}, {check.LabelMismatches} label mismatches");
         Assert.InRange(check.MaxProbabilityDifference, 0, 1e-5);
         Assert.Equal(0, check.LabelMismatches);
         string graph = Encoding.Latin1.GetString(File.ReadAllBytes(temp.File("model.onnx")));
@@ -37,6 +39,7 @@ public class OnnxExportTests
             new MlpLayer(12, MlpActivation.Relu), new MlpLayer(10, MlpActivation.Identity), new MlpLayer(8, MlpActivation.Tanh), new MlpLayer(6, MlpActivation.Sigmoid));
         using var temp = new SavedModels.TempFolder();
         OnnxCheck check = OnnxCheck.ExportAndCompare(ml, model, data, temp.File("model.onnx"));
+        output.WriteLine($"{check.Rows} rows: largest |Probability difference| {check.MaxProbabilityDifference:G3}, {check.LabelMismatches} label mismatches");
         Assert.InRange(check.MaxProbabilityDifference, 0, 1e-5);
         Assert.Equal(0, check.LabelMismatches);
         string graph = Encoding.Latin1.GetString(File.ReadAllBytes(temp.File("model.onnx")));
@@ -55,6 +58,7 @@ public class OnnxExportTests
         ITransformer loaded = ToolPipelines.SaveAndLoad(ml, model, data.Schema, temp.File("model.zip"));
         OnnxCheck check = OnnxCheck.ExportAndCompare(ml, loaded, data, temp.File("model.onnx"));
         Assert.Equal(3000, check.Rows);
+        output.WriteLine($"{check.Rows} rows: largest |Probability difference| {check.MaxProbabilityDifference:G3}, {check.LabelMismatches} label mismatches");
         Assert.InRange(check.MaxProbabilityDifference, 0, 1e-5);
         Assert.Equal(0, check.LabelMismatches);
     }
