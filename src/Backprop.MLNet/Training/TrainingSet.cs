@@ -69,19 +69,27 @@ internal sealed class TrainingSet<T>
     }
 
     /// <summary>Rows from compressed sparse rows.</summary>
-    public static TrainingSet<T> FromSparse(T[] values, int[] indices, int[] rowStarts, int columns, T[] labels, T[]? weights = null)
+    /// <param name="values">Non-zero values (may be longer than used).</param>
+    /// <param name="indices">Their column indices (may be longer than used).</param>
+    /// <param name="rowStarts">Where each row starts, then where the last ends: at least rows + 1 entries.</param>
+    /// <param name="columns">Number of features.</param>
+    /// <param name="labels">One label per row.</param>
+    /// <param name="weights">One weight per row, or null.</param>
+    /// <param name="rows">Number of rows, when <paramref name="rowStarts"/> is longer than rows + 1 (a reused buffer); null: all of it.</param>
+    public static TrainingSet<T> FromSparse(T[] values, int[] indices, int[] rowStarts, int columns, T[] labels, T[]? weights = null, int? rows = null)
     {
         if (columns <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(columns), columns, "The data needs at least one feature column.");
         }
 
-        if (rowStarts.Length == 0 || rowStarts[0] != 0 || rowStarts[^1] > values.Length || indices.Length < rowStarts[^1])
+        int n = rows ?? rowStarts.Length - 1;
+        if (n < 0 || rowStarts.Length < n + 1 || rowStarts[0] != 0 || rowStarts[n] > values.Length || indices.Length < rowStarts[n])
         {
             throw new ArgumentException("Inconsistent compressed-row arrays: rowStarts must start at 0 and end within values, with one index per value.", nameof(rowStarts));
         }
 
-        return new TrainingSet<T>(rowStarts.Length - 1, columns, null, values, indices, rowStarts, labels, weights);
+        return new TrainingSet<T>(n, columns, null, values, indices, rowStarts, labels, weights);
     }
 
     /// <summary>Number of non-zeros of a row (its width when dense).</summary>
@@ -118,7 +126,7 @@ internal sealed class TrainingSet<T>
         }
 
         T[] features = Dense ?? Values!;
-        int used = Dense is not null ? checked(Rows * Columns) : RowStarts![^1];
+        int used = Dense is not null ? checked(Rows * Columns) : RowStarts![Rows];
         int p = FiniteValues.IndexOfNonFinite<T>(features.AsSpan(0, used));
         if (p >= 0)
         {
@@ -128,7 +136,7 @@ internal sealed class TrainingSet<T>
 
         if (Indices is not null)
         {
-            foreach (int index in Indices.AsSpan(0, RowStarts![^1]))
+            foreach (int index in Indices.AsSpan(0, RowStarts![Rows]))
             {
                 if ((uint)index >= (uint)Columns)
                 {
@@ -140,14 +148,14 @@ internal sealed class TrainingSet<T>
 
     private int RowOfNonZero(int p)
     {
-        int row = Array.BinarySearch(RowStarts!, p);
+        int row = Array.BinarySearch(RowStarts!, 0, Rows + 1, p);
         if (row < 0)
         {
             return ~row - 1;
         }
 
         // Skip empty rows that start at the same position.
-        while (row + 1 < RowStarts!.Length && RowStarts[row + 1] == p)
+        while (row + 1 <= Rows && RowStarts![row + 1] == p)
         {
             row++;
         }

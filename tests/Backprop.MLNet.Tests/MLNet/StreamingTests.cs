@@ -81,6 +81,46 @@ public class StreamingTests
         Assert.Equal("InMemoryDataLimitMegabytes", e.ParamName);
     }
 
+    [Fact]
+    public void APassReusesOneWindowInsteadOfAllocatingTheData()
+    {
+        // 50,000 rows × 20 features (4 MB of features) read through windows of 64 KB: a pass that made a new window each
+        // time would allocate about as much as the data (and, at full size, churn the large-object heap).
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 50_000)
+            .Select(i => new DenseRow { Label = i % 3 == 0, Features = Enumerable.Range(0, 20).Select(j => (float)((i * 31 + j * 7) % 17)).ToArray() })
+            .ToList();
+        IDataView view = ml.Data.LoadFromEnumerable(rows);
+        var source = new Backprop.MLNet.Integration.Data.StreamingBatches(
+            view, view.Schema["Features"], view.Schema["Label"], weight: null, selection: null, batchRows: 32, windowBytes: 64 << 10, throwIfCanceled: () => { });
+        long Pass(int seed)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int rowsRead = 0;
+            source.BeginPass(new Backprop.MLNet.Training.DeterministicRandom(seed));
+            while (source.NextBatch())
+            {
+                rowsRead += source.Labels.Length;
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(50_000, rowsRead);
+            return allocated;
+        }
+
+        Pass(1);
+        long allocated = Pass(2);
+        Assert.True(allocated < 1_000_000, $"a pass over 4 MB of features allocated {allocated} bytes");
+    }
+
+    public sealed class DenseRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(20)]
+        public float[] Features { get; set; } = [];
+    }
+
     public sealed class WeightSource
     {
         public float Age { get; set; }

@@ -111,8 +111,8 @@ internal sealed class FeatureRowBuffer(int columns, string columnName, long? row
         : InputBatch<float>.FromSparse(values!.Buffer.AsSpan(0, values.Count), indices!.Buffer.AsSpan(0, indices.Count), rowStarts!.Buffer.AsSpan(0, Rows + 1), columns);
 
     /// <summary>
-    /// The rows as a training set; a sparse matrix more than half full becomes dense (smaller and faster) unless
-    /// <paramref name="keepStorage"/>.
+    /// The rows as a training set over these buffers (valid until the next append or clear); a sparse matrix more than
+    /// half full becomes dense (smaller and faster) unless <paramref name="keepStorage"/>.
     /// </summary>
     public TrainingSet<float> ToTrainingSet(float[] labels, float[]? weights, bool keepStorage = false)
     {
@@ -136,6 +136,6 @@ internal sealed class FeatureRowBuffer(int columns, string columnName, long? row
             return TrainingSet<float>.FromDense(full, Rows, columns, labels, weights);
         }
 
-        return TrainingSet<float>.FromSparse(values.Buffer, indices!.Buffer, rowStarts!.Buffer.AsSpan(0, Rows + 1).ToArray(), columns, labels, weights);
+        return TrainingSet<float>.FromSparse(values.Buffer, indices!.Buffer, rowStarts!.Buffer, columns, labels, weights, Rows);
     }
 }

@@ -30,6 +30,9 @@ internal sealed class StreamingBatches : IBatchSource<float>
     private ValueGetter<bool>? getLabel;
     private ValueGetter<float>? getWeight;
     private ValueGetter<DataViewRowId>? getId;
+    private readonly FeatureRowBuffer windowFeatures;
+    private readonly float[] windowLabels;
+    private readonly float[]? windowWeights;
     private BatchAssembler<float>? window;
     private int[] order = [];
     private int windowCount;
@@ -62,6 +65,12 @@ internal sealed class StreamingBatches : IBatchSource<float>
         // A dense row costs 4 bytes a feature plus label and weight; a sparse one is budgeted at an eighth of that.
         long rowBytes = 8 + (IsSparse ? Math.Max(64, Columns / 2) : 4L * Columns);
         windowRows = (int)Math.Clamp(windowBytes / rowBytes, this.batchRows, 1 << 20);
+
+        // One window's storage for every window of every pass: a new one each time would churn the large-object heap
+        // (tens of megabytes a window), which the GC pays for in full collections and a heap that grows past the budget.
+        windowFeatures = new FeatureRowBuffer(Columns, feature.Name, IsSparse ? null : windowRows, IsSparse);
+        windowLabels = new float[windowRows];
+        windowWeights = weight is null ? null : new float[windowRows];
     }
 
     /// <inheritdoc/>
@@ -170,39 +179,46 @@ internal sealed class StreamingBatches : IBatchSource<float>
     /// <inheritdoc/>
     public ReadOnlySpan<float> Weights => window!.Weights;
 
-    /// <summary>Reads the next window of usable rows; false at the end of the pass.</summary>
+    /// <summary>Reads the next window of usable rows into the window's storage; false at the end of the pass.</summary>
     private bool ReadWindow()
     {
-        var features = new FeatureRowBuffer(Columns, feature.Name, windowRows, IsSparse);
-        var labels = new List<float>(Math.Min(windowRows, 65536));
-        List<float>? weights = weight is null ? null : new List<float>(Math.Min(windowRows, 65536));
-        while (labels.Count < windowRows && ReadRow(out bool labelValue, out float rowWeight))
+        windowFeatures.Clear();
+        int count = 0;
+        while (count < windowRows && ReadRow(out bool labelValue, out float rowWeight))
         {
-            features.Append(row);
-            labels.Add(labelValue ? 1 : 0);
-            weights?.Add(rowWeight);
+            windowFeatures.Append(row);
+            windowLabels[count] = labelValue ? 1 : 0;
+            if (windowWeights is not null)
+            {
+                windowWeights[count] = rowWeight;
+            }
+
+            count++;
         }
 
-        windowCount = labels.Count;
+        windowCount = count;
         next = 0;
-        if (windowCount == 0)
+        if (count == 0)
         {
             return false;
         }
 
-        TrainingSet<float> set = features.ToTrainingSet(labels.ToArray(), weights?.ToArray(), keepStorage: true);
-        window = new BatchAssembler<float>(set, Math.Min(batchRows, windowCount), scaling);
-        if (order.Length < windowCount)
+        // Only a pass's last window is short; its labels are copied to the exact length a training set wants.
+        float[] labels = count == windowRows ? windowLabels : windowLabels[..count];
+        float[]? weights = windowWeights is null ? null : count == windowRows ? windowWeights : windowWeights[..count];
+        TrainingSet<float> set = windowFeatures.ToTrainingSet(labels, weights, keepStorage: true);
+        window = new BatchAssembler<float>(set, Math.Min(batchRows, count), scaling);
+        if (order.Length < count)
         {
-            order = new int[windowCount];
+            order = new int[count];
         }
 
-        for (int i = 0; i < windowCount; i++)
+        for (int i = 0; i < count; i++)
         {
             order[i] = i;
         }
 
-        shuffle?.Shuffle(order.AsSpan(0, windowCount));
+        shuffle?.Shuffle(order.AsSpan(0, count));
         return true;
     }
 
