@@ -207,7 +207,8 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
                 "Use mini-batches (BatchSize > 0) or raise InMemoryDataLimitMegabytes.");
         }
 
-        long windowBytes = Math.Clamp(limit / 2, 1L << 20, 64L << 20);
+        // Two windows (one read while the other trains) take a quarter of the limit each, the held-out rows the other half.
+        long windowBytes = Math.Clamp(limit / 4, 1L << 20, 32L << 20);
         StreamingBatches Source(IDataView data, RowSelection? selection, int batchRows)
         {
             DataViewSchema schema = data.Schema;
@@ -217,10 +218,14 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             return new StreamingBatches(data, feature, label, weight, selection, batchRows, windowBytes, throwIfCanceled);
         }
 
-        // Held-out rows are chosen by a hash of each row's id, so no list of rows is kept and every pass agrees.
+        // Held-out rows are chosen by a hash of each row's id, so no list of rows is kept and every pass agrees. When the
+        // view knows its row count, the share is capped so that they fit in half the limit; they are then read once into
+        // memory (else, or if they do not fit after all, they are read again for every validation pass).
         bool holdOut = validationData is null && options.ValidationFraction > 0;
-        StreamingBatches trainSource = Source(trainData, holdOut ? new RowSelection(seed, options.ValidationFraction, HeldOut: false) : null, options.BatchSize);
+        double fraction = options.ValidationFraction;
         IBatchSource<float>? validationSource = null;
+        StreamingBatches? streamedValidation = null;
+        string heldOutText = "";
         if (validationData is not null)
         {
             TrainingDataReader.Result? read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation", limit);
@@ -231,18 +236,50 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             }
             else
             {
-                validationSource = Source(validationData, null, LossEvaluator<float>.ChunkRows);
+                validationSource = streamedValidation = Source(validationData, null, LossEvaluator<float>.ChunkRows);
             }
         }
         else if (holdOut)
         {
-            validationSource = Source(trainData, new RowSelection(seed, options.ValidationFraction, HeldOut: true), LossEvaluator<float>.ChunkRows);
+            long heldOutBytes = Math.Max(limit / 2, 1L << 20);
+            StreamingBatches probe = Source(trainData, null, options.BatchSize);
+            double Fitting(long rows, double bytesPerRow) => Math.Min(fraction, heldOutBytes / 2.0 / bytesPerRow / rows); // expected at half the room: the hash is random
+            if (!probe.IsSparse && trainData.GetRowCount() is long count and > 0)
+            {
+                fraction = Fitting(count, probe.EstimatedRowBytes); // a dense row's size is known
+            }
+
+            StreamingBatches heldOut = Source(trainData, new RowSelection(seed, fraction, HeldOut: true), LossEvaluator<float>.ChunkRows);
+            (TrainingSet<float>? inMemory, long heldOutRows, double bytesPerRow) = heldOut.ReadIntoMemory(heldOutBytes);
+            if (inMemory is null && heldOutRows > 0)
+            {
+                // Too many to keep: now their number and size are known, so hold out fewer (one more pass, once).
+                heldOut.Dispose();
+                fraction = Fitting((long)Math.Ceiling(heldOutRows / fraction), bytesPerRow);
+                heldOut = Source(trainData, new RowSelection(seed, fraction, HeldOut: true), LossEvaluator<float>.ChunkRows);
+                inMemory = heldOut.ReadIntoMemory(heldOutBytes).Set;
+            }
+
+            if (inMemory is not null)
+            {
+                heldOut.Dispose();
+                validationSource = new InMemoryBatches<float>(inMemory, Enumerable.Range(0, inMemory.Rows).ToArray(), LossEvaluator<float>.ChunkRows);
+                heldOutText = $"; a hash of each row's id holds out {inMemory.Rows} rows (about {fraction:P1}), kept in memory, for early stopping";
+            }
+            else
+            {
+                validationSource = streamedValidation = heldOut;
+                heldOutText = $"; a hash of each row's id holds out about {fraction:P1} of them for early stopping, read again for every validation pass (they take more than half the limit)";
+            }
         }
+
+        using StreamingBatches trainSource = Source(trainData, holdOut ? new RowSelection(seed, fraction, HeldOut: false) : null, options.BatchSize);
+        using StreamingBatches? validationStream = streamedValidation;
 
         channel.Info(
             $"Streaming the training rows: held in memory they would take more than {limitText}. Every epoch reads the data again, " +
             $"{options.BatchSize} rows a batch, shuffled {(trainData.CanShuffle ? "by the data view's own shuffled cursor and " : "")}within windows of " +
-            $"{trainSource.WindowRows} rows{(holdOut ? $"; a hash of each row's id holds out about {options.ValidationFraction:P0} of them for early stopping" : "")}.");
+            $"{trainSource.WindowRows} rows, the next window read while the current one trains{heldOutText}.");
         var random = new DeterministicRandom(seed);
         NetworkParameters<float> initial = NetworkTrainer.InitialWeights(trainSource.Columns, startingWeights?.Network, options, random);
         TrainingResult<float> result = NetworkTrainer.Train(trainSource, validationSource, initial, startingWeights is not null, options, random, observer, cancellation);

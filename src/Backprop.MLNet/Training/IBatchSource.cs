@@ -21,6 +21,9 @@ internal interface IBatchSource<T>
     /// <summary>Largest batch a pass hands out.</summary>
     int MaxBatchRows { get; }
 
+    /// <summary>Cores the source keeps busy while its batches are used (a reader working ahead); the products leave them free.</summary>
+    int BackgroundThreads { get; }
+
     /// <summary>Gathers the features' statistics in one pass over the rows (weighted by their example weights).</summary>
     FeatureStatistics ComputeStatistics();
 

@@ -31,6 +31,9 @@ internal sealed class InMemoryBatches<T> : IBatchSource<T>
     /// <inheritdoc/>
     public int MaxBatchRows => batchRows;
 
+    /// <inheritdoc/>
+    public int BackgroundThreads => 0;
+
     /// <summary>The rows this source reads.</summary>
     public ReadOnlySpan<int> Rows => rows;
 

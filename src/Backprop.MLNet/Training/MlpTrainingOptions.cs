@@ -124,8 +124,8 @@ public class MlpTrainingOptions
     /// <summary>Receives each epoch's losses as training goes (e.g. for a progress bar). Default none.</summary>
     public IProgress<MlpEpochRecord>? Progress { get; set; }
 
-    /// <summary>Threads the matrix products may use.</summary>
-    internal int MaxThreads => NumberOfThreads ?? Environment.ProcessorCount;
+    /// <summary>Threads the matrix products may use, leaving <paramref name="busyElsewhere"/> cores (a background reader) free when <see cref="NumberOfThreads"/> is not set.</summary>
+    internal int MaxThreads(int busyElsewhere = 0) => NumberOfThreads ?? Math.Max(1, Environment.ProcessorCount - busyElsewhere);
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first invalid option.</summary>
     internal void Validate()

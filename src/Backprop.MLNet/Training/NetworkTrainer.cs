@@ -101,7 +101,7 @@ internal static class NetworkTrainer
             // on one score): a wide first layer's fresh initialisation already gives nearly one score, and a short or
             // slow run may not have spread it yet.
             double startSpan = run.Failure is null && run.Scores.Span <= ConstantScoreSpan
-                ? new LossEvaluator<T>(start.Layout, validation ?? train).LogitSpread(start, options.MaxThreads).Span
+                ? new LossEvaluator<T>(start.Layout, validation ?? train).LogitSpread(start, options.MaxThreads(train.BackgroundThreads)).Span
                 : double.NaN;
             string? failure = run.Failure ?? Collapse(run, startSpan);
             if (failure is null)
@@ -155,7 +155,7 @@ internal static class NetworkTrainer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ParameterLayout layout = net.Layout;
-        int maxThreads = options.MaxThreads;
+        int maxThreads = options.MaxThreads(train.BackgroundThreads);
         var validationEvaluator = validation is null ? null : new LossEvaluator<T>(layout, validation);
         var ws = new Workspace<T>(layout, train.MaxBatchRows);
         ParameterOptimizer<T> optimizer = ParameterOptimizer<T>.Create(options, layout.Count, learningRate);

@@ -11,9 +11,10 @@ namespace Backprop.MLNet.Integration.Data;
 /// a window of rows (bounded in bytes), whose order is shuffled when training asks for it, and the window is cut into
 /// batches; then the next window is read. When the view can shuffle, the cursor itself is shuffled too, so rows mix
 /// across the whole data; otherwise rows mix within a window. Rows with a NaN or infinite feature or an invalid weight
-/// are skipped, as when reading into memory. Memory stays bounded whatever the number of rows.
+/// are skipped, as when reading into memory. Memory stays bounded whatever the number of rows: two windows, one read on a
+/// background task while training uses the other, so reading the data and training overlap on two cores.
 /// </summary>
-internal sealed class StreamingBatches : IBatchSource<float>
+internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
 {
     private readonly IDataView data;
     private readonly DataViewSchema.Column feature;
@@ -30,9 +31,15 @@ internal sealed class StreamingBatches : IBatchSource<float>
     private ValueGetter<bool>? getLabel;
     private ValueGetter<float>? getWeight;
     private ValueGetter<DataViewRowId>? getId;
-    private readonly FeatureRowBuffer windowFeatures;
-    private readonly float[] windowLabels;
-    private readonly float[]? windowWeights;
+    /// <summary>
+    /// Two windows' storage, made on the first pass that reads windows and reused for every window of every pass: a new
+    /// one each time would churn the large-object heap (megabytes a window), which the GC pays for in full collections
+    /// and a heap that grows past the budget.
+    /// </summary>
+    private readonly WindowStorage?[] storages = new WindowStorage?[2];
+    private int nextStorage;
+    private Task<WindowStorage?>? pending;
+    private bool cursorExhausted;
     private BatchAssembler<float>? window;
     private int[] order = [];
     private int windowCount;
@@ -66,11 +73,7 @@ internal sealed class StreamingBatches : IBatchSource<float>
         long rowBytes = 8 + (IsSparse ? Math.Max(64, Columns / 2) : 4L * Columns);
         windowRows = (int)Math.Clamp(windowBytes / rowBytes, this.batchRows, 1 << 20);
 
-        // One window's storage for every window of every pass: a new one each time would churn the large-object heap
-        // (tens of megabytes a window), which the GC pays for in full collections and a heap that grows past the budget.
-        windowFeatures = new FeatureRowBuffer(Columns, feature.Name, IsSparse ? null : windowRows, IsSparse);
-        windowLabels = new float[windowRows];
-        windowWeights = weight is null ? null : new float[windowRows];
+        EstimatedRowBytes = rowBytes;
     }
 
     /// <inheritdoc/>
@@ -82,21 +85,27 @@ internal sealed class StreamingBatches : IBatchSource<float>
     /// <inheritdoc/>
     public int MaxBatchRows => batchRows;
 
+    /// <inheritdoc/>
+    public int BackgroundThreads => 1;
+
     /// <summary>Rows read by the last full pass (after selection, before skipping bad ones).</summary>
     public long RowsRead { get; private set; }
 
     /// <summary>Rows the last full pass skipped for a missing or invalid value.</summary>
     public long RowsSkipped { get; private set; }
 
-    /// <summary>Rows the window holds.</summary>
+    /// <summary>Rows a window holds.</summary>
     public int WindowRows => windowRows;
+
+    /// <summary>What one row is budgeted at in a window, in bytes.</summary>
+    public long EstimatedRowBytes { get; }
 
     /// <inheritdoc/>
     public FeatureStatistics ComputeStatistics()
     {
         var statistics = new FeatureStatistics(Columns, IsSparse);
         float[] dense = IsSparse ? [] : new float[Columns];
-        BeginPass(shuffle: null);
+        StartPass(shuffle: null, readAhead: false);
         while (ReadRow(out bool labelValue, out float rowWeight))
         {
             _ = labelValue;
@@ -132,8 +141,73 @@ internal sealed class StreamingBatches : IBatchSource<float>
     public void UseScaling(FeatureScaling<float>? scaling) => this.scaling = scaling;
 
     /// <inheritdoc/>
-    public void BeginPass(DeterministicRandom? shuffle)
+    public void BeginPass(DeterministicRandom? shuffle) => StartPass(shuffle, readAhead: true);
+
+    /// <inheritdoc/>
+    public bool NextBatch()
     {
+        if (next >= windowCount && !NextWindow())
+        {
+            return false;
+        }
+
+        int n = Math.Min(batchRows, windowCount - next);
+        window!.Gather(order.AsSpan(next, n));
+        next += n;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads every selected usable row into memory in one pass; when they take more than <paramref name="maxBytes"/>
+    /// (or there are none), gives up keeping them (Set null) but still counts them to the end of the pass.
+    /// </summary>
+    /// <returns>The rows (or null), how many were selected, and the bytes a kept row took (capacity included).</returns>
+    public (TrainingSet<float>? Set, long Rows, double BytesPerRow) ReadIntoMemory(long maxBytes)
+    {
+        StartPass(shuffle: null, readAhead: false);
+        var features = new FeatureRowBuffer(Columns, feature.Name, rowCountHint: null, IsSparse);
+        var labels = new GrowableArray<float>(null);
+        GrowableArray<float>? weights = weight is null ? null : new GrowableArray<float>(null);
+        bool keeping = true;
+        long rows = 0;
+        double bytesPerRow = EstimatedRowBytes;
+        while (ReadRow(out bool labelValue, out float rowWeight))
+        {
+            rows++;
+            if (!keeping)
+            {
+                continue;
+            }
+
+            features.Append(row);
+            labels.Add(labelValue ? 1 : 0);
+            weights?.Add(rowWeight);
+            long bytes = features.AllocatedBytes + 4L * (labels.Buffer.Length + (weights?.Buffer.Length ?? 0));
+            if (bytes > maxBytes)
+            {
+                keeping = false;
+                bytesPerRow = bytes / (double)rows;
+                features = new FeatureRowBuffer(Columns, feature.Name, rowCountHint: null, IsSparse); // let the rows go
+            }
+        }
+
+        return keeping && rows > 0
+            ? (features.ToTrainingSet(labels.Buffer[..labels.Count], weights?.Buffer[..weights.Count]), rows, bytesPerRow)
+            : (null, rows, bytesPerRow);
+    }
+
+    /// <summary>Waits for a window being read, if any, and closes the cursor.</summary>
+    public void Dispose()
+    {
+        Settle();
+        cursor?.Dispose();
+        cursor = null;
+    }
+
+    /// <summary>Opens a cursor for a pass; with <paramref name="readAhead"/> the first window starts reading in the background.</summary>
+    private void StartPass(DeterministicRandom? shuffle, bool readAhead)
+    {
+        Settle();
         cursor?.Dispose();
         this.shuffle = shuffle;
         var columns = new List<DataViewSchema.Column> { feature, label };
@@ -154,59 +228,67 @@ internal sealed class StreamingBatches : IBatchSource<float>
         window = null;
         windowCount = 0;
         next = 0;
-    }
-
-    /// <inheritdoc/>
-    public bool NextBatch()
-    {
-        if (next >= windowCount && !ReadWindow())
+        cursorExhausted = false;
+        if (readAhead)
         {
-            return false;
+            ReadInBackground();
         }
-
-        int n = Math.Min(batchRows, windowCount - next);
-        window!.Gather(order.AsSpan(next, n));
-        next += n;
-        return true;
     }
 
-    /// <inheritdoc/>
-    public InputBatch<float> Features => window!.Features;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<float> Labels => window!.Labels;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<float> Weights => window!.Weights;
-
-    /// <summary>Reads the next window of usable rows into the window's storage; false at the end of the pass.</summary>
-    private bool ReadWindow()
+    /// <summary>Waits for the window being read in the background (its outcome no longer matters: a new pass or the end).</summary>
+    private void Settle()
     {
-        windowFeatures.Clear();
-        int count = 0;
-        while (count < windowRows && ReadRow(out bool labelValue, out float rowWeight))
+        if (pending is { } task)
         {
-            windowFeatures.Append(row);
-            windowLabels[count] = labelValue ? 1 : 0;
-            if (windowWeights is not null)
+            pending = null;
+            try
             {
-                windowWeights[count] = rowWeight;
+                task.Wait();
             }
-
-            count++;
+            catch (AggregateException)
+            {
+                // A pass abandoned after an error (already reported to the caller) or a cancellation.
+            }
         }
+    }
 
-        windowCount = count;
-        next = 0;
-        if (count == 0)
+    /// <summary>Starts filling the next free storage from the cursor on a background task.</summary>
+    private void ReadInBackground()
+    {
+        WindowStorage storage = storages[nextStorage] ??= new WindowStorage(
+            new FeatureRowBuffer(Columns, feature.Name, IsSparse ? null : windowRows, IsSparse), new float[windowRows], weight is null ? null : new float[windowRows]);
+        nextStorage ^= 1;
+        pending = Task.Run(() => Fill(storage));
+    }
+
+    /// <summary>Takes the window read in the background, starts reading the one after it, and makes it the current one.</summary>
+    private bool NextWindow()
+    {
+        if (pending is not { } task)
         {
             return false;
+        }
+
+        pending = null;
+        WindowStorage? filled = task.GetAwaiter().GetResult(); // rethrows the reader's own exception
+        windowCount = 0;
+        next = 0;
+        if (filled is null)
+        {
+            return false;
+        }
+
+        // The other storage's window is done with (its last batch was used before this call): refill it meanwhile.
+        if (!cursorExhausted)
+        {
+            ReadInBackground();
         }
 
         // Only a pass's last window is short; its labels are copied to the exact length a training set wants.
-        float[] labels = count == windowRows ? windowLabels : windowLabels[..count];
-        float[]? weights = windowWeights is null ? null : count == windowRows ? windowWeights : windowWeights[..count];
-        TrainingSet<float> set = windowFeatures.ToTrainingSet(labels, weights, keepStorage: true);
+        int count = filled.Count;
+        float[] labels = count == windowRows ? filled.Labels : filled.Labels[..count];
+        float[]? weights = filled.Weights is null ? null : count == windowRows ? filled.Weights : filled.Weights[..count];
+        TrainingSet<float> set = filled.Features.ToTrainingSet(labels, weights, keepStorage: true);
         window = new BatchAssembler<float>(set, Math.Min(batchRows, count), scaling);
         if (order.Length < count)
         {
@@ -219,8 +301,40 @@ internal sealed class StreamingBatches : IBatchSource<float>
         }
 
         shuffle?.Shuffle(order.AsSpan(0, count));
+        windowCount = count;
         return true;
     }
+
+    /// <summary>Reads the next window of usable rows into <paramref name="storage"/> (on the background task); null at the end of the pass.</summary>
+    private WindowStorage? Fill(WindowStorage storage)
+    {
+        storage.Features.Clear();
+        int count = 0;
+        while (count < windowRows && ReadRow(out bool labelValue, out float rowWeight))
+        {
+            storage.Features.Append(row);
+            storage.Labels[count] = labelValue ? 1 : 0;
+            if (storage.Weights is not null)
+            {
+                storage.Weights[count] = rowWeight;
+            }
+
+            count++;
+        }
+
+        cursorExhausted = count < windowRows;
+        storage.Count = count;
+        return count == 0 ? null : storage;
+    }
+
+    /// <inheritdoc/>
+    public InputBatch<float> Features => window!.Features;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Labels => window!.Labels;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Weights => window!.Weights;
 
     /// <summary>Moves to the next selected row with usable values (into <see cref="row"/>); false at the end.</summary>
     private bool ReadRow(out bool labelValue, out float rowWeight)
@@ -282,5 +396,18 @@ internal sealed class StreamingBatches : IBatchSource<float>
         }
 
         statistics.AddSparse<float>(values, indices, weight);
+    }
+
+    /// <summary>The rows of one window: features, labels and weights, reused from window to window.</summary>
+    private sealed class WindowStorage(FeatureRowBuffer features, float[] labels, float[]? weights)
+    {
+        public FeatureRowBuffer Features { get; } = features;
+
+        public float[] Labels { get; } = labels;
+
+        public float[]? Weights { get; } = weights;
+
+        /// <summary>Rows filled.</summary>
+        public int Count { get; set; }
     }
 }
