@@ -40,7 +40,7 @@ public class MlpTrainingOptions
         public const float ValidationFraction = 0.1f;
 
         /// <summary>Default <see cref="EarlyStoppingPatience"/>.</summary>
-        public const int EarlyStoppingPatience = 5;
+        public const int EarlyStoppingPatience = 3;
     }
 
     /// <summary>
@@ -102,7 +102,7 @@ public class MlpTrainingOptions
 
     /// <summary>
     /// Epochs without a better validation loss before training stops and the best epoch's weights
-    /// are restored; applies only when there is validation data. 0 disables. Default 5.
+    /// are restored; applies only when there is validation data. 0 disables. Default 3.
     /// </summary>
     public int EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
 
