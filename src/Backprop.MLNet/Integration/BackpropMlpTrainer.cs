@@ -207,15 +207,16 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
                 "Use mini-batches (BatchSize > 0) or raise InMemoryDataLimitMegabytes.");
         }
 
-        // Two windows (one read while the other trains) take a quarter of the limit each, the held-out rows the other half.
+        // Two windows (one read while the other trains) take a quarter of the limit each, the validation rows the other half.
         long windowBytes = Math.Clamp(limit / 4, 1L << 20, 32L << 20);
-        StreamingBatches Source(IDataView data, RowSelection? selection, int batchRows)
+        long validationBytes = Math.Max(limit / 2, 1L << 20);
+        StreamingBatches Source(IDataView data, RowSelection? selection, int batchRows, string role)
         {
             DataViewSchema schema = data.Schema;
             DataViewSchema.Column feature = schema[ColumnChecks.CheckFeatureColumn(schema, options.FeatureColumnName, expectedSize: null)];
             DataViewSchema.Column label = schema[ColumnChecks.CheckLabelColumn(schema, options.LabelColumnName)];
             DataViewSchema.Column? weight = options.ExampleWeightColumnName is null ? null : schema[ColumnChecks.CheckWeightColumn(schema, options.ExampleWeightColumnName)];
-            return new StreamingBatches(data, feature, label, weight, selection, batchRows, windowBytes, throwIfCanceled);
+            return new StreamingBatches(data, feature, label, weight, selection, batchRows, windowBytes, role, throwIfCanceled);
         }
 
         // Held-out rows are chosen by a hash of each row's id, so no list of rows is kept and every pass agrees. When the
@@ -228,7 +229,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
         string heldOutText = "";
         if (validationData is not null)
         {
-            TrainingDataReader.Result? read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation", limit);
+            TrainingDataReader.Result? read = TrainingDataReader.Read(validationData, options.LabelColumnName, options.FeatureColumnName, options.ExampleWeightColumnName, throwIfCanceled, "validation", validationBytes);
             if (read is not null)
             {
                 Report(channel, read, "validation");
@@ -236,31 +237,36 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             }
             else
             {
-                validationSource = streamedValidation = Source(validationData, null, LossEvaluator<float>.ChunkRows);
+                validationSource = streamedValidation = Source(validationData, null, LossEvaluator<float>.ChunkRows, "validation");
             }
         }
         else if (holdOut)
         {
-            long heldOutBytes = Math.Max(limit / 2, 1L << 20);
-            StreamingBatches probe = Source(trainData, null, options.BatchSize);
-            double Fitting(long rows, double bytesPerRow) => Math.Min(fraction, heldOutBytes / 2.0 / bytesPerRow / rows); // expected at half the room: the hash is random
+            StreamingBatches probe = Source(trainData, null, options.BatchSize, "training");
+            double Fitting(long rows, double bytesPerRow) => Math.Min(fraction, validationBytes / 2.0 / bytesPerRow / rows); // expected at half the room: the hash is random
             if (!probe.IsSparse && trainData.GetRowCount() is long count and > 0)
             {
                 fraction = Fitting(count, probe.EstimatedRowBytes); // a dense row's size is known
             }
 
-            StreamingBatches heldOut = Source(trainData, new RowSelection(seed, fraction, HeldOut: true), LossEvaluator<float>.ChunkRows);
-            (TrainingSet<float>? inMemory, long heldOutRows, double bytesPerRow) = heldOut.ReadIntoMemory(heldOutBytes);
+            StreamingBatches heldOut = Source(trainData, new RowSelection(seed, fraction, HeldOut: true), LossEvaluator<float>.ChunkRows, "held-out");
+            (TrainingSet<float>? inMemory, long heldOutRows, double bytesPerRow) = heldOut.ReadIntoMemory(validationBytes);
             if (inMemory is null && heldOutRows > 0)
             {
                 // Too many to keep: now their number and size are known, so hold out fewer (one more pass, once).
                 heldOut.Dispose();
                 fraction = Fitting((long)Math.Ceiling(heldOutRows / fraction), bytesPerRow);
-                heldOut = Source(trainData, new RowSelection(seed, fraction, HeldOut: true), LossEvaluator<float>.ChunkRows);
-                inMemory = heldOut.ReadIntoMemory(heldOutBytes).Set;
+                heldOut = Source(trainData, new RowSelection(seed, fraction, HeldOut: true), LossEvaluator<float>.ChunkRows, "held-out");
+                inMemory = heldOut.ReadIntoMemory(validationBytes).Set;
             }
 
-            if (inMemory is not null)
+            if (inMemory is null && heldOutRows == 0)
+            {
+                // The hash held out no row (a handful of rows, streamed only because the limit is tiny): train on all.
+                heldOut.Dispose();
+                holdOut = false;
+            }
+            else if (inMemory is not null)
             {
                 heldOut.Dispose();
                 validationSource = new InMemoryBatches<float>(inMemory, Enumerable.Range(0, inMemory.Rows).ToArray(), LossEvaluator<float>.ChunkRows);
@@ -273,7 +279,7 @@ public sealed partial class BackpropMlpTrainer : ITrainerEstimator<BinaryPredict
             }
         }
 
-        using StreamingBatches trainSource = Source(trainData, holdOut ? new RowSelection(seed, fraction, HeldOut: false) : null, options.BatchSize);
+        using StreamingBatches trainSource = Source(trainData, holdOut ? new RowSelection(seed, fraction, HeldOut: false) : null, options.BatchSize, "training");
         using StreamingBatches? validationStream = streamedValidation;
 
         channel.Info(

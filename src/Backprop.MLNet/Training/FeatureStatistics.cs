@@ -28,7 +28,7 @@ internal sealed class FeatureStatistics
     /// <summary>Number of features.</summary>
     public int Columns { get; }
 
-    /// <summary>Adds a dense row of every feature, with its example weight.</summary>
+    /// <summary>Adds a dense row of every feature, with its example weight (to sparse statistics: every value, zeros included).</summary>
     public void AddDense<T>(ReadOnlySpan<T> row, double weight = 1)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -38,6 +38,16 @@ internal sealed class FeatureStatistics
         }
 
         totalWeight += weight;
+        if (IsSparse)
+        {
+            for (int i = 0; i < row.Length; i++)
+            {
+                largest[i] = Math.Max(largest[i], Math.Abs(double.CreateChecked(row[i])));
+            }
+
+            return;
+        }
+
         double share = weight / totalWeight;
         for (int i = 0; i < row.Length; i++)
         {

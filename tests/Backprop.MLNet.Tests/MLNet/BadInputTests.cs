@@ -224,11 +224,16 @@ public class BadInputTests
         public float Score { get; set; }
     }
 
-    [Fact]
-    public void WeightsThatAreAllZeroAreAnError()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0)] // streamed
+    public void WeightsThatAreAllZeroAreAnError(int? inMemoryLimit)
     {
         var ml = new MLContext(seed: 1);
-        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options { ExampleWeightColumnName = "Weight", NumberOfEpochs = 3, Seed = 1 });
+        var trainer = ml.BinaryClassification.Trainers.BackpropMlp(new BackpropMlpTrainer.Options
+        {
+            ExampleWeightColumnName = "Weight", NumberOfEpochs = 3, Seed = 1, InMemoryDataLimitMegabytes = inMemoryLimit,
+        });
         Row[] zero = Rows(10).Select(r => new Row { Label = r.Label, Features = r.Features, Weight = 0 }).ToArray();
         var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(zero)));
         Assert.Contains("has weight 0 in weight column 'Weight'", e.Message);
@@ -238,14 +243,17 @@ public class BadInputTests
     }
 
     [Theory]
-    [InlineData(1e38f)]
-    [InlineData(1e-44f)]
-    public void ExtremeButEqualWeightsTrainLikeNoWeights(float weight)
+    [InlineData(1e38f, null)]
+    [InlineData(1e-44f, null)]
+    [InlineData(1e38f, 0)] // streamed
+    [InlineData(1e-44f, 0)]
+    public void ExtremeButEqualWeightsTrainLikeNoWeights(float weight, int? inMemoryLimit)
     {
         var ml = new MLContext(seed: 1);
         BackpropMlpTrainer.Options Options(string? weightColumn) => new()
         {
             ExampleWeightColumnName = weightColumn, NumberOfEpochs = 5, BatchSize = 4, Seed = 3, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.1f,
+            InMemoryDataLimitMegabytes = inMemoryLimit,
         };
         Row[] rows = Rows(12).Select(r => new Row { Label = r.Label, Features = r.Features, Weight = weight }).ToArray();
         var weighted = ml.BinaryClassification.Trainers.BackpropMlp(Options("Weight")).Fit(ml.Data.LoadFromEnumerable(rows)).Model;

@@ -169,7 +169,7 @@ public class StreamingTests
             .ToList();
         IDataView view = ml.Data.LoadFromEnumerable(rows);
         var source = new Backprop.MLNet.Integration.Data.StreamingBatches(
-            view, view.Schema["Features"], view.Schema["Label"], weight: null, selection: null, batchRows: 32, windowBytes: 64 << 10, throwIfCanceled: () => { });
+            view, view.Schema["Features"], view.Schema["Label"], weight: null, selection: null, batchRows: 32, windowBytes: 64 << 10, role: "training", throwIfCanceled: () => { });
         long Pass(int seed)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();

@@ -1,5 +1,4 @@
 using Backprop.MLNet.Network;
-using Backprop.MLNet.Numerics;
 using Backprop.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -23,14 +22,15 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     private readonly RowSelection? selection;
     private readonly int batchRows;
     private readonly int windowRows;
+    private readonly string role;
     private readonly Action throwIfCanceled;
     private FeatureScaling<float>? scaling;
     private DeterministicRandom? shuffle;
-    private DataViewRowCursor? cursor;
-    private ValueGetter<VBuffer<float>>? getFeatures;
-    private ValueGetter<bool>? getLabel;
-    private ValueGetter<float>? getWeight;
-    private ValueGetter<DataViewRowId>? getId;
+    private RowReader? reader;
+    private FeatureStatistics? statistics;
+
+    /// <summary>Weights are scaled by 2^−weightExponent (<see cref="ExampleWeights"/>); null until the first full pass has seen them.</summary>
+    private int? weightExponent;
     /// <summary>
     /// Two windows' storage, made on the first pass that reads windows and reused for every window of every pass: a new
     /// one each time would churn the large-object heap (megabytes a window), which the GC pays for in full collections
@@ -44,7 +44,6 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     private int[] order = [];
     private int windowCount;
     private int next;
-    private VBuffer<float> row;
 
     /// <summary>Streams the rows of <paramref name="data"/> (those <paramref name="selection"/> keeps, when given).</summary>
     /// <param name="data">The view, with checked columns.</param>
@@ -54,19 +53,22 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     /// <param name="selection">Which rows this source reads (training or held-out rows), or null for all.</param>
     /// <param name="batchRows">Rows per batch.</param>
     /// <param name="windowBytes">Memory for the window of rows read at once (at least one batch is read).</param>
+    /// <param name="role">"training", "validation" or "held-out", for messages.</param>
     /// <param name="throwIfCanceled">Called every few thousand rows.</param>
     public StreamingBatches(
         IDataView data, DataViewSchema.Column feature, DataViewSchema.Column label, DataViewSchema.Column? weight,
-        RowSelection? selection, int batchRows, long windowBytes, Action throwIfCanceled)
+        RowSelection? selection, int batchRows, long windowBytes, string role, Action throwIfCanceled)
     {
         this.data = data;
         this.feature = feature;
         this.label = label;
         this.weight = weight;
         this.selection = selection;
+        this.role = role;
         this.throwIfCanceled = throwIfCanceled;
+        weightExponent = weight is null ? 0 : null;
         Columns = ((VectorDataViewType)feature.Type).Size;
-        IsSparse = FirstRowIsSparse();
+        IsSparse = RowReader.FirstRowIsSparse(data, feature);
         this.batchRows = Math.Max(1, batchRows);
 
         // A dense row costs 4 bytes a feature plus label and weight; a sparse one is budgeted at an eighth of that.
@@ -88,11 +90,11 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     /// <inheritdoc/>
     public int BackgroundThreads => 1;
 
-    /// <summary>Rows read by the last full pass (after selection, before skipping bad ones).</summary>
-    public long RowsRead { get; private set; }
+    /// <summary>Rows read by the last pass (after selection, before skipping bad ones).</summary>
+    public long RowsRead => reader?.RowsRead ?? 0;
 
-    /// <summary>Rows the last full pass skipped for a missing or invalid value.</summary>
-    public long RowsSkipped { get; private set; }
+    /// <summary>Rows the last pass skipped for a missing or invalid value.</summary>
+    public long RowsSkipped => reader?.RowsSkipped ?? 0;
 
     /// <summary>Rows a window holds.</summary>
     public int WindowRows => windowRows;
@@ -101,47 +103,62 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     public long EstimatedRowBytes { get; }
 
     /// <inheritdoc/>
-    public FeatureStatistics ComputeStatistics()
+    /// <remarks>The pass also checks that there are usable rows and learns the weights' range; it is made once.</remarks>
+    public FeatureStatistics ComputeStatistics() => statistics ??= ReadStatistics();
+
+    /// <summary>
+    /// One pass over the rows: the features' statistics, the checks that some row is usable and that not every weight
+    /// is 0, and the scale of the weights (as <see cref="TrainingDataReader"/> applies it to rows read into memory).
+    /// </summary>
+    private FeatureStatistics ReadStatistics()
     {
-        var statistics = new FeatureStatistics(Columns, IsSparse);
-        float[] dense = IsSparse ? [] : new float[Columns];
+        var result = new FeatureStatistics(Columns, IsSparse);
+        float[] dense = new float[Columns];
+        float largestWeight = 0;
         StartPass(shuffle: null, readAhead: false);
-        while (ReadRow(out bool labelValue, out float rowWeight))
+        while (reader!.MoveNext())
         {
-            _ = labelValue;
-            if (IsSparse)
+            VBuffer<float> row = reader.Features;
+            largestWeight = Math.Max(largestWeight, reader.Weight);
+            if (row.IsDense || !IsSparse)
             {
-                if (row.IsDense)
-                {
-                    AddDenseAsSparse(statistics, row.GetValues(), rowWeight);
-                }
-                else
-                {
-                    statistics.AddSparse<float>(row.GetValues(), row.GetIndices(), rowWeight);
-                }
+                row.CopyTo(dense);
+                result.AddDense<float>(dense, reader.Weight);
             }
             else
             {
-                row.CopyTo(dense);
-                statistics.AddDense<float>(dense, rowWeight);
+                result.AddSparse<float>(row.GetValues(), row.GetIndices(), reader.Weight);
             }
         }
 
         if (RowsRead - RowsSkipped == 0)
         {
             throw new InvalidOperationException(RowsRead == 0
-                ? "The training data has no rows."
-                : $"No usable training rows: all {RowsRead} rows had a NaN or infinite value in feature column '{feature.Name}' or an invalid weight.");
+                ? $"The {role} data has no rows."
+                : $"No usable {role} rows: all {RowsRead} rows had a NaN or infinite value in feature column '{feature.Name}' or an invalid weight.");
         }
 
-        return statistics;
+        if (weight is { } w)
+        {
+            weightExponent = ExampleWeights.ScaleExponent(largestWeight, role, w.Name, RowsSkipped);
+        }
+
+        return result;
     }
 
     /// <inheritdoc/>
     public void UseScaling(FeatureScaling<float>? scaling) => this.scaling = scaling;
 
     /// <inheritdoc/>
-    public void BeginPass(DeterministicRandom? shuffle) => StartPass(shuffle, readAhead: true);
+    public void BeginPass(DeterministicRandom? shuffle)
+    {
+        if (weightExponent is null)
+        {
+            ComputeStatistics(); // the weights' range is needed before batches can be made
+        }
+
+        StartPass(shuffle, readAhead: true);
+    }
 
     /// <inheritdoc/>
     public bool NextBatch()
@@ -158,8 +175,9 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     }
 
     /// <summary>
-    /// Reads every selected usable row into memory in one pass; when they take more than <paramref name="maxBytes"/>
-    /// (or there are none), gives up keeping them (Set null) but still counts them to the end of the pass.
+    /// Reads every selected usable row into memory in one pass (weights brought into range as in memory); when they take
+    /// more than <paramref name="maxBytes"/> (or there are none), gives up keeping them (Set null) but still counts them to
+    /// the end of the pass.
     /// </summary>
     /// <returns>The rows (or null), how many were selected, and the bytes a kept row took (capacity included).</returns>
     public (TrainingSet<float>? Set, long Rows, double BytesPerRow) ReadIntoMemory(long maxBytes)
@@ -171,7 +189,7 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
         bool keeping = true;
         long rows = 0;
         double bytesPerRow = EstimatedRowBytes;
-        while (ReadRow(out bool labelValue, out float rowWeight))
+        while (reader!.MoveNext())
         {
             rows++;
             if (!keeping)
@@ -179,9 +197,9 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
                 continue;
             }
 
-            features.Append(row);
-            labels.Add(labelValue ? 1 : 0);
-            weights?.Add(rowWeight);
+            features.Append(reader.Features);
+            labels.Add(reader.Label ? 1 : 0);
+            weights?.Add(reader.Weight);
             long bytes = features.AllocatedBytes + 4L * (labels.Buffer.Length + (weights?.Buffer.Length ?? 0));
             if (bytes > maxBytes)
             {
@@ -191,40 +209,36 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
             }
         }
 
-        return keeping && rows > 0
-            ? (features.ToTrainingSet(labels.Buffer[..labels.Count], weights?.Buffer[..weights.Count]), rows, bytesPerRow)
-            : (null, rows, bytesPerRow);
+        if (!keeping || rows == 0)
+        {
+            return (null, rows, bytesPerRow);
+        }
+
+        float[]? rowWeights = weights?.Buffer[..weights.Count];
+        if (rowWeights is not null)
+        {
+            ExampleWeights.ScaleInPlace(rowWeights, role, weight!.Value.Name, RowsSkipped);
+        }
+
+        return (features.ToTrainingSet(labels.Buffer[..labels.Count], rowWeights), rows, bytesPerRow);
     }
 
     /// <summary>Waits for a window being read, if any, and closes the cursor.</summary>
     public void Dispose()
     {
         Settle();
-        cursor?.Dispose();
-        cursor = null;
+        reader?.Dispose();
+        reader = null;
     }
 
     /// <summary>Opens a cursor for a pass; with <paramref name="readAhead"/> the first window starts reading in the background.</summary>
     private void StartPass(DeterministicRandom? shuffle, bool readAhead)
     {
         Settle();
-        cursor?.Dispose();
+        reader?.Dispose();
         this.shuffle = shuffle;
-        var columns = new List<DataViewSchema.Column> { feature, label };
-        if (weight is { } w)
-        {
-            columns.Add(w);
-        }
-
-        cursor = shuffle is not null && data.CanShuffle
-            ? data.GetRowCursor(columns, new Random(shuffle.NextInt(int.MaxValue)))
-            : data.GetRowCursor(columns);
-        getFeatures = cursor.GetGetter<VBuffer<float>>(feature);
-        getLabel = cursor.GetGetter<bool>(label);
-        getWeight = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
-        getId = selection is null ? null : cursor.GetIdGetter();
-        RowsRead = 0;
-        RowsSkipped = 0;
+        Random? cursorShuffle = shuffle is not null && data.CanShuffle ? new Random(shuffle.NextInt(int.MaxValue)) : null;
+        reader = new RowReader(data, feature, label, weight, selection, cursorShuffle, throwIfCanceled);
         window = null;
         windowCount = 0;
         next = 0;
@@ -310,16 +324,21 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
     {
         storage.Features.Clear();
         int count = 0;
-        while (count < windowRows && ReadRow(out bool labelValue, out float rowWeight))
+        while (count < windowRows && reader!.MoveNext())
         {
-            storage.Features.Append(row);
-            storage.Labels[count] = labelValue ? 1 : 0;
+            storage.Features.Append(reader.Features);
+            storage.Labels[count] = reader.Label ? 1 : 0;
             if (storage.Weights is not null)
             {
-                storage.Weights[count] = rowWeight;
+                storage.Weights[count] = reader.Weight;
             }
 
             count++;
+        }
+
+        if (storage.Weights is not null)
+        {
+            ExampleWeights.Scale(storage.Weights.AsSpan(0, count), weightExponent!.Value);
         }
 
         cursorExhausted = count < windowRows;
@@ -335,68 +354,6 @@ internal sealed class StreamingBatches : IBatchSource<float>, IDisposable
 
     /// <inheritdoc/>
     public ReadOnlySpan<float> Weights => window!.Weights;
-
-    /// <summary>Moves to the next selected row with usable values (into <see cref="row"/>); false at the end.</summary>
-    private bool ReadRow(out bool labelValue, out float rowWeight)
-    {
-        labelValue = false;
-        rowWeight = 1;
-        DataViewRowId id = default;
-        while (cursor!.MoveNext())
-        {
-            if (selection is { } s)
-            {
-                getId!(ref id);
-                if (!s.Includes(id))
-                {
-                    continue;
-                }
-            }
-
-            if ((++RowsRead & 4095) == 0)
-            {
-                throwIfCanceled();
-            }
-
-            getFeatures!(ref row);
-            getLabel!(ref labelValue);
-            getWeight?.Invoke(ref rowWeight);
-            if (FiniteValues.IndexOfNonFinite(row.GetValues()) >= 0 || (getWeight is not null && !(float.IsFinite(rowWeight) && rowWeight >= 0)))
-            {
-                RowsSkipped++;
-                continue;
-            }
-
-            return true;
-        }
-
-        return false;
-    }
-
-    private bool FirstRowIsSparse()
-    {
-        using DataViewRowCursor first = data.GetRowCursor([feature]);
-        ValueGetter<VBuffer<float>> get = first.GetGetter<VBuffer<float>>(feature);
-        VBuffer<float> value = default;
-        if (!first.MoveNext())
-        {
-            return false;
-        }
-
-        get(ref value);
-        return !value.IsDense;
-    }
-
-    private static void AddDenseAsSparse(FeatureStatistics statistics, ReadOnlySpan<float> values, float weight)
-    {
-        int[] indices = new int[values.Length];
-        for (int i = 0; i < indices.Length; i++)
-        {
-            indices[i] = i;
-        }
-
-        statistics.AddSparse<float>(values, indices, weight);
-    }
 
     /// <summary>The rows of one window: features, labels and weights, reused from window to window.</summary>
     private sealed class WindowStorage(FeatureRowBuffer features, float[] labels, float[]? weights)

@@ -1,4 +1,3 @@
-using Backprop.MLNet.Numerics;
 using Backprop.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -8,8 +7,8 @@ namespace Backprop.MLNet.Integration.Data;
 /// <summary>
 /// Reads an <see cref="IDataView"/> once into a <see cref="TrainingSet{T}"/>: dense rows into one
 /// row-major array, sparse rows (text, one-hot) into compressed rows, never densifying them. Rows with
-/// a NaN or infinite feature, or a NaN, infinite or negative weight, are skipped and counted, as
-/// ML.NET's own trainers do.
+/// a NaN or infinite feature, or a NaN, infinite or negative weight, are skipped and counted
+/// (<see cref="RowReader"/>); weights are brought into range (<see cref="ExampleWeights"/>).
 /// </summary>
 internal static class TrainingDataReader
 {
@@ -43,60 +42,32 @@ internal static class TrainingDataReader
         int? weightIndex = weightColumn is null ? null : ColumnChecks.CheckWeightColumn(schema, weightColumn);
         int d = ((VectorDataViewType)schema[featureIndex].Type).Size;
 
-        var columns = new List<DataViewSchema.Column> { schema[featureIndex], schema[labelIndex] };
-        if (weightIndex is int w)
-        {
-            columns.Add(schema[w]);
-        }
-
-        using DataViewRowCursor cursor = data.GetRowCursor(columns);
-        ValueGetter<VBuffer<float>> getFeatures = cursor.GetGetter<VBuffer<float>>(schema[featureIndex]);
-        ValueGetter<bool> getLabel = cursor.GetGetter<bool>(schema[labelIndex]);
-        ValueGetter<float>? getWeight = weightIndex is int wi ? cursor.GetGetter<float>(schema[wi]) : null;
-
         // Knowing the row count lets the dense feature matrix be allocated once at its exact size (growing by
         // doubling could hold up to twice the matrix). When the view does not know it, a pass with no active
         // columns counts the rows cheaply: no transform computes anything for it.
         long? rowCountHint = data.GetRowCount() ?? CountRows(data, throwIfCanceled);
         long perRowBytes = 4 + (weightIndex is null ? 0 : 4);
-        if (rowCountHint is long expected && expected * (perRowBytes + 4L * d) > maxBytes && FirstRowIsDense(data, schema[featureIndex]))
+        if (rowCountHint is long expected && expected * (perRowBytes + 4L * d) > maxBytes && !RowReader.FirstRowIsSparse(data, schema[featureIndex]))
         {
             return null; // dense rows of known count: too many for the limit, before anything is allocated
         }
 
         var features = new FeatureRowBuffer(d, featureColumn, rowCountHint);
         var labels = new GrowableArray<float>(rowCountHint);
-        GrowableArray<float>? weights = getWeight is null ? null : new GrowableArray<float>(rowCountHint);
-        VBuffer<float> row = default;
-        bool label = false;
-        float weight = 1;
-        long read = 0, skipped = 0;
-        while (cursor.MoveNext())
+        GrowableArray<float>? weights = weightIndex is null ? null : new GrowableArray<float>(rowCountHint);
+        using var reader = new RowReader(data, schema[featureIndex], schema[labelIndex], weightIndex is int w ? schema[w] : null, selection: null, shuffle: null, throwIfCanceled);
+        while (reader.MoveNext())
         {
-            if ((++read & 4095) == 0)
-            {
-                throwIfCanceled();
-            }
-
-            getFeatures(ref row);
-            getLabel(ref label);
-            getWeight?.Invoke(ref weight);
-            if (FiniteValues.IndexOfNonFinite(row.GetValues()) >= 0 || (getWeight is not null && !(float.IsFinite(weight) && weight >= 0)))
-            {
-                skipped++;
-                continue;
-            }
-
-            features.Append(row);
-            labels.Add(label ? 1f : 0f);
-            weights?.Add(weight);
+            features.Append(reader.Features);
+            labels.Add(reader.Label ? 1f : 0f);
+            weights?.Add(reader.Weight);
             if ((labels.Count & 1023) == 0 && features.AllocatedBytes + perRowBytes * labels.Buffer.LongLength > maxBytes)
             {
                 return null;
             }
         }
 
-        if (read == 0)
+        if (reader.RowsRead == 0)
         {
             throw new InvalidOperationException($"The {role} data has no rows.");
         }
@@ -104,7 +75,7 @@ internal static class TrainingDataReader
         if (labels.Count == 0)
         {
             throw new InvalidOperationException(
-                $"No usable {role} rows: all {read} rows had a NaN or infinite value in feature column '{featureColumn}'" +
+                $"No usable {role} rows: all {reader.RowsRead} rows had a NaN or infinite value in feature column '{featureColumn}'" +
                 (weightColumn is null ? "" : $" or an invalid value in weight column '{weightColumn}'") +
                 ". Impute or filter missing values first (e.g. ReplaceMissingValues).");
         }
@@ -113,54 +84,11 @@ internal static class TrainingDataReader
         float[]? rowWeights = weights?.Buffer.AsSpan(0, rows).ToArray();
         if (rowWeights is not null)
         {
-            ScaleWeights(rowWeights, role, weightColumn!, skipped);
+            ExampleWeights.ScaleInPlace(rowWeights, role, weightColumn!, reader.RowsSkipped);
         }
 
         TrainingSet<float> set = features.ToTrainingSet(labels.Buffer.AsSpan(0, rows).ToArray(), rowWeights);
-        return new Result(set, read, skipped);
-    }
-
-    /// <summary>
-    /// Rejects weights that are all zero, and scales the weights by a power of two so that the largest lies in [1, 2):
-    /// the loss Σ sᵢ·BCEᵢ / Σ sᵢ does not change, but sums of huge weights cannot overflow and tiny ones are not lost to
-    /// rounding. Weights already in range are left bit for bit as they are.
-    /// </summary>
-    private static void ScaleWeights(float[] weights, string role, string weightColumn, long skipped)
-    {
-        float largest = 0;
-        foreach (float w in weights)
-        {
-            largest = Math.Max(largest, w);
-        }
-
-        if (largest == 0)
-        {
-            throw new InvalidOperationException(
-                $"No usable {role} rows: every row{(skipped > 0 ? " that was not skipped" : "")} has weight 0 in weight column '{weightColumn}', so no row counts in the loss.");
-        }
-
-        int exponent = MathF.ILogB(largest);
-        if (exponent != 0)
-        {
-            for (int i = 0; i < weights.Length; i++)
-            {
-                weights[i] = MathF.ScaleB(weights[i], -exponent);
-            }
-        }
-    }
-
-    private static bool FirstRowIsDense(IDataView data, DataViewSchema.Column feature)
-    {
-        using DataViewRowCursor cursor = data.GetRowCursor([feature]);
-        ValueGetter<VBuffer<float>> get = cursor.GetGetter<VBuffer<float>>(feature);
-        VBuffer<float> value = default;
-        if (!cursor.MoveNext())
-        {
-            return true;
-        }
-
-        get(ref value);
-        return value.IsDense;
+        return new Result(set, reader.RowsRead, reader.RowsSkipped);
     }
 
     private static long CountRows(IDataView data, Action throwIfCanceled)
